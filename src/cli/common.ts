@@ -1,0 +1,73 @@
+import { defaultConfig, loadConfigFile, validateConfig } from '../config/load.ts';
+import type { MedshieldConfig } from '../config/schema.ts';
+import { loadDnsFixture } from '../authenticate/resolver.ts';
+import type { ResolverSpec } from '../engine/resolver-spec.ts';
+import type { Envelope } from '../engine/engine.ts';
+
+/** Options shared by the commands that scan mail. */
+export const scanOptionSpec = {
+  config: { type: 'string', short: 'c' },
+  'dns-fixture': { type: 'string' },
+  dns: { type: 'string' },
+  'org-domain': { type: 'string', multiple: true },
+  model: { type: 'string' },
+  'client-ip': { type: 'string' },
+  helo: { type: 'string' },
+  'mail-from': { type: 'string' },
+  workers: { type: 'string' },
+} as const;
+
+export interface ScanOptionValues {
+  config?: string;
+  'dns-fixture'?: string;
+  dns?: string;
+  'org-domain'?: string[];
+  model?: string;
+  'client-ip'?: string;
+  helo?: string;
+  'mail-from'?: string;
+  workers?: string;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface ScanSetup {
+  config: MedshieldConfig;
+  resolver: ResolverSpec;
+  envelope: Envelope;
+  analyzerOverrides: Record<string, Record<string, unknown>>;
+  workers?: number;
+}
+
+/** Turns command-line flags into the engine's inputs; `defaultDns` differs for scan (system) and eval (offline). */
+export function scanSetup(v: ScanOptionValues, defaultDns: 'system' | 'offline'): ScanSetup {
+  let config = v.config ? loadConfigFile(v.config) : defaultConfig();
+  if (v['org-domain']?.length) {
+    config = validateConfig({ ...config, org: { ...config.org, domains: [...config.org.domains, ...v['org-domain']] } }, '--org-domain');
+  }
+  let resolver: ResolverSpec;
+  if (v['dns-fixture']) {
+    resolver = { kind: 'fixture', records: loadDnsFixture(v['dns-fixture']) };
+  } else {
+    const dns = v.dns ?? defaultDns;
+    if (dns !== 'system' && dns !== 'offline') throw new UsageError(`--dns must be 'system' or 'offline', not '${dns}'`);
+    resolver = dns === 'system' ? { kind: 'system' } : { kind: 'offline' };
+  }
+  const envelope: Envelope = {};
+  if (v['client-ip']) envelope.clientIp = v['client-ip'];
+  if (v.helo) envelope.helo = v.helo;
+  if (v['mail-from'] !== undefined) envelope.mailFrom = v['mail-from'];
+  const analyzerOverrides: Record<string, Record<string, unknown>> = {};
+  if (v.model) analyzerOverrides['content-classifier'] = { model: v.model };
+  let workers: number | undefined;
+  if (v.workers !== undefined) {
+    workers = Number(v.workers);
+    if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, not '${v.workers}'`);
+  }
+  return { config, resolver, envelope, analyzerOverrides, workers };
+}

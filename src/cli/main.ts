@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../config/load.ts';
+import { UsageError } from './common.ts';
+
+const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
+  scan: { summary: 'scan messages and print verdicts', run: async (a) => (await import('./scan.ts')).scanCommand(a) },
+  eval: { summary: 'measure catch rates and false positives on labelled corpora', run: async (a) => (await import('./eval.ts')).evalCommand(a) },
+  train: { summary: 'train the content classifier from labelled folders', run: async (a) => (await import('./train.ts')).trainCommand(a) },
+  config: { summary: 'validate a configuration file or print the defaults', run: async (a) => (await import('./config.ts')).configCommand(a) },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'Usage: medshield COMMAND [options]',
+    '',
+    'Medshield: email defense for hospitals and clinics.',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'medshield COMMAND --help' for a command's options.",
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(help());
+    return cmd ? 0 : 2;
+  }
+  if (cmd === '--version' || cmd === 'version') {
+    process.stdout.write(`medshield ${version()}\n`);
+    return 0;
+  }
+  const c = COMMANDS[cmd];
+  if (!c) {
+    process.stderr.write(`medshield: unknown command '${cmd}'\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await c.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`medshield ${cmd}: ${(err as Error).message}\nRun 'medshield ${cmd} --help' for usage.\n`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`medshield ${cmd}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/**
+ * Settings of the OCR stage. They live in the `image-text` analyzer's config section (the
+ * engine hands that section to the stage), so operators find OCR where its signals are.
+ */
+export const ocrConfigSchema = z
+  .object({
+    /** Run OCR at all. Off saves CPU; image-only mail is still flagged, just not read. */
+    enabled: z.boolean().default(true),
+    /** Wall-clock budget for all OCR of one message, in ms (worker start-up included). */
+    budgetMs: z.number().int().positive().default(1500),
+    /** Largest number of images read per message; the biggest ones go first. */
+    maxImages: z.number().int().positive().default(3),
+    /** OCR only when the message shows fewer characters of text than this. */
+    minTextChars: z.number().int().nonnegative().default(200),
+    /** Smaller images are icons, spacers and tracking pixels, not messages. */
+    minImageBytes: z.number().int().nonnegative().default(5 * 1024),
+    minWidth: z.number().int().positive().default(100),
+    minHeight: z.number().int().positive().default(40),
+    /** Larger images cost seconds of OCR and memory in the wasm heap; skipped. */
+    maxPixels: z.number().int().positive().default(16_000_000),
+  })
+  .strict();
+
+export type OcrConfig = z.output<typeof ocrConfigSchema>;

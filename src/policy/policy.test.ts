@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Signal } from '../analyzers/analyzer.ts';
+import { decide, isCaught, policySchema } from './policy.ts';
+
+const sig = (id: string, score: number): Signal => ({ id, score, evidence: '', analyzer: 't' });
+const policy = policySchema.parse({});
+
+describe('policy', () => {
+  it('maps the summed score to an action by threshold', () => {
+    assert.equal(decide([], policy).action, 'deliver');
+    assert.equal(decide([sig('A', 2), sig('B', 3)], policy).action, 'tag');
+    assert.equal(decide([sig('A', 6), sig('B', 4)], policy).action, 'quarantine');
+    assert.equal(decide([sig('A', 30)], policy).action, 'reject');
+    assert.equal(decide([sig('A', 12), sig('HAM', -4)], policy).action, 'tag');
+  });
+
+  it('fails closed: unscannable or failed analysis is never delivered', () => {
+    const d = decide([sig('UNSCANNABLE', 0)], policy);
+    assert.equal(d.action, 'quarantine');
+    assert.deepEqual(d.rules, ['fail closed: not fully scanned']);
+    assert.equal(decide([sig('ANALYZER_FAILED', 0), sig('CLASSIFIER_HAM', -3)], policy).action, 'quarantine');
+  });
+
+  it('holds sensitive-data requests from unverified senders for verification', () => {
+    assert.equal(decide([sig('PHI_SOLICITATION', 5)], policy).action, 'hold');
+    assert.equal(decide([sig('PHI_SOLICITATION', 7), sig('SENDER_VERIFIED', -1)], policy).action, 'tag');
+    assert.ok(isCaught('hold') && isCaught('quarantine') && isCaught('reject'));
+    assert.ok(!isCaught('tag') && !isCaught('deliver'));
+  });
+
+  it('rules can only raise the verdict unless they say exactly, and exactly never releases unscannable mail', () => {
+    const p = policySchema.parse({
+      rules: [
+        { name: 'allow partner', all: ['PARTNER'], action: 'deliver', mode: 'exactly' },
+        { name: 'fail closed', any: ['UNSCANNABLE'], action: 'quarantine' },
+      ],
+    });
+    assert.equal(decide([sig('PARTNER', 0), sig('X', 12)], p).action, 'deliver');
+    assert.equal(decide([sig('PARTNER', 0), sig('UNSCANNABLE', 0)], p).action, 'quarantine');
+  });
+
+  it('rejects inconsistent thresholds and rules without conditions', () => {
+    assert.throws(() => policySchema.parse({ thresholds: { tag: 10, quarantine: 5, reject: 20 } }));
+    assert.throws(() => policySchema.parse({ rules: [{ name: 'x', action: 'reject' }] }));
+  });
+});
