@@ -22,7 +22,18 @@ export interface AuthResult {
    * One entry per DKIM signature. `aligned`: the signing domain is relaxed-aligned with the
    * From domain (same organisational domain), whatever the result; a body-hash mismatch is 'fail'.
    */
-  dkim: { result: AuthVerdict; domain: string; selector: string; aligned: boolean; comment?: string }[];
+  dkim: {
+    result: AuthVerdict;
+    domain: string;
+    selector: string;
+    aligned: boolean;
+    comment?: string;
+    /**
+     * Only for a body-hash failure: true when the signed headers still verify (the body was
+     * changed in transit, e.g. a list footer), false when they do not (copied or forged).
+     */
+    headersVerified?: boolean;
+  }[];
   /** `policy`: the p= (or sp= for subdomains) that applies, lower-case; '' when unknown or no record. */
   dmarc: { result: AuthVerdict; domain: string; policy: string; comment?: string } | null;
   /** `sealer`: d= of the newest ARC-Seal, when the message has one. */

@@ -1,3 +1,4 @@
+import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { authenticate as mailauthAuthenticate, type AuthenticateResult, type DNSResolver } from 'mailauth';
@@ -60,9 +61,13 @@ function readHeaderBlock(raw: Buffer): RawHeader[] {
   return headers;
 }
 
-function tagValue(tagList: string, tag: string): string {
+function rawTagValue(tagList: string, tag: string): string {
   const m = new RegExp(`(?:^|;)\\s*${tag}\\s*=\\s*([^;]*)`, 'i').exec(tagList);
-  return m ? m[1].replace(/\s+/g, '').toLowerCase() : '';
+  return m ? m[1].replace(/\s+/g, '') : '';
+}
+
+function tagValue(tagList: string, tag: string): string {
+  return rawTagValue(tagList, tag).toLowerCase();
 }
 
 function fromDomains(headers: RawHeader[]): string[] {
@@ -297,30 +302,87 @@ function temporaryFailure(headers: RawHeader[], envelope: Envelope, reason: stri
   };
 }
 
-function fromMailauth(
+/** The parts of mailauth's per-signature result that its type declarations leave out. */
+interface MailauthSignature {
+  algo?: string;
+  signature?: string;
+  bodyHashExpecting?: string;
+  signingHeaders?: { canonicalizedHeader?: string };
+}
+
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/**
+ * For a signature whose body hash failed, mailauth never checks the header signature. Doing
+ * it tells list damage (headers still verify, the body gained a footer) from a signature
+ * copied onto another message (they do not). undefined when the key cannot be had.
+ */
+async function signedHeadersVerify(domain: string, selector: string, sig: MailauthSignature, resolver: DnsResolver): Promise<boolean | undefined> {
+  const canonical = sig.signingHeaders?.canonicalizedHeader;
+  if (!domain || !selector || !sig.signature || !canonical) return undefined;
+  try {
+    const answer = (await resolver(`${selector}._domainkey.${domain}`, 'TXT')) as string[][];
+    const record = answer.map((chunks) => [].concat(chunks as never).join('')).find((v) => /(?:^|;)\s*p\s*=/.test(v));
+    const p = record ? rawTagValue(record, 'p') : '';
+    if (!p) return undefined;
+    const der = Buffer.from(p, 'base64');
+    const [keyType, hash] = (sig.algo ?? '').toLowerCase().split('-');
+    const signature = Buffer.from(sig.signature, 'base64');
+    const data = Buffer.from(canonical, 'base64');
+    if (keyType === 'ed25519') {
+      const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, der]), format: 'der', type: 'spki' });
+      return cryptoVerify(null, createHash('sha256').update(data).digest(), key, signature);
+    }
+    if (keyType === 'rsa' && hash) {
+      const key = createPublicKey({ key: der, format: 'der', type: 'spki' });
+      return cryptoVerify(hash, data, key, signature);
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function fromMailauth(
   res: AuthenticateResult,
   headers: RawHeader[],
   envelope: Envelope,
   temporaryFailureNames: Set<string>,
-): { auth: Omit<AuthResult, 'header'>; dkimAlgos: string[] } {
+  resolver: DnsResolver,
+): Promise<{ auth: Omit<AuthResult, 'header'>; dkimAlgos: string[] }> {
   const fromDomain = (res.dkim.headerFrom?.length === 1 ? domainOf(res.dkim.headerFrom[0]) : fromDomains(headers)[0]) ?? '';
 
   const signatures = (res.dkim.results ?? []).filter((r) => r.signingDomain || r.status?.result !== 'none');
-  const dkim = signatures.map((r) => {
+  const dkim: AuthResult['dkim'] = [];
+  for (const r of signatures) {
     const domain = (r.signingDomain ?? '').toLowerCase();
+    const selector = (r.selector ?? '').toLowerCase();
+    const extra = r as MailauthSignature;
     let result = verdict(r.status?.result);
-    // RFC 6376 §6.1.3: a body hash mismatch is a PERMFAIL of the signature; mailauth says
-    // neutral, but for the reader it is the same as a bad signature: the content changed.
-    if (result === 'neutral' && /body hash did not verify/i.test(r.status?.comment ?? '')) result = 'fail';
-    return {
+    let comment = r.status?.comment;
+    let headersVerified: boolean | undefined;
+    if (result === 'neutral' && /body hash did not verify/i.test(comment ?? '')) {
+      if (extra.bodyHashExpecting) {
+        // RFC 6376 §6.1.3: a body hash mismatch is a PERMFAIL of the signature; mailauth says
+        // neutral, but for the reader it is the same as a bad signature: the content changed.
+        result = 'fail';
+        headersVerified = await signedHeadersVerify(domain, selector, extra, resolver);
+      } else {
+        // Pre-RFC drafts (2005-2007 Gmail, Yahoo) signed without bh=; nothing can be concluded.
+        result = 'permerror';
+        comment = 'signature has no body hash (pre-RFC 6376 draft)';
+      }
+    }
+    dkim.push({
       result,
       domain,
-      selector: (r.selector ?? '').toLowerCase(),
+      selector,
       aligned: relaxedAligned(domain, fromDomain),
-      ...(r.status?.comment ? { comment: r.status.comment } : {}),
-    };
-  });
-  const dkimAlgos = signatures.map((r) => String((r as { algo?: string }).algo ?? r.algorithm ?? ''));
+      ...(comment ? { comment } : {}),
+      ...(headersVerified !== undefined ? { headersVerified } : {}),
+    });
+  }
+  const dkimAlgos = signatures.map((r) => String((r as MailauthSignature).algo ?? r.algorithm ?? ''));
 
   let spf: AuthResult['spf'] = null;
   if (envelope.clientIp && res.spf) {
@@ -409,7 +471,7 @@ export async function authenticate(raw: Buffer, envelope: Envelope, opts: Authen
     local =
       outcome === 'timeout'
         ? { auth: temporaryFailure(headers, env, `authentication time budget of ${budgetMs} ms spent`), dkimAlgos: [] }
-        : fromMailauth(outcome, headers, env, temporaryFailureNames);
+        : await fromMailauth(outcome, headers, env, temporaryFailureNames, resolver);
   } catch (err) {
     local = { auth: temporaryFailure(headers, env, `evaluation failed: ${(err as Error).message}`), dkimAlgos: [] };
   } finally {

@@ -29,6 +29,22 @@ export interface HashParams {
 
 export const DEFAULT_HASH: HashParams = { algorithm: 'fnv1a32', bits: 18, seed: 0 };
 
+/** How a model's features were made; stored in the model file so scoring extracts the same way. */
+export interface FeatureSpec {
+  hash: HashParams;
+  /**
+   * Adjacent-word pairs from the body. Off by default: trained on the 2002 SpamAssassin
+   * corpus, body bigrams learn that era's list chatter and spam templates, and the model
+   * ranks mail it never saw worse (at 0.5% false positives on TREC 2007 ham, recall fell
+   * from 53% to 41% on 2020s phishing and from 42% to 37% on TREC spam). Trained and
+   * tested on the same mix they help slightly, so training can turn them on.
+   * Subject bigrams are always on: subjects are short and their word order is telling.
+   */
+  bodyBigrams: boolean;
+}
+
+export const DEFAULT_FEATURES: FeatureSpec = { hash: DEFAULT_HASH, bodyBigrams: false };
+
 /** Sorted unique bucket indices with their values; L2 norm 1 (or empty). */
 export interface SparseVector {
   indices: Uint32Array;
@@ -52,12 +68,26 @@ const PLACEHOLDERS = /\[(?:username|user|email|e-mail|recipient|name)\]/giu;
 const URL_LIKE = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S+/giu;
 // Calendar dates and times of day, in the numeric forms mail uses; they date the corpus.
 const DATE_LIKE = /\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?\b/giu;
+// Header lines quoted in replies and forwards ("Date: Wed, 4 Sep 2002…", "Sent: …"): the
+// same collector facts the model must not see in the real headers.
+const QUOTED_HEADER_LINE =
+  /^[ \t>|]*(?:date|sent|received|message-id|to|cc|delivered-to|return-path|x-[a-z0-9-]+|envoy[eé]|gesendet|datum|enviada|an|para|von|de|from)\s*:.*$/gimu;
 
 const TOKEN =
   /[$€£¥₹]?\d+(?:[.,]\d+)*%?|\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)?|!+|[$€£¥₹]/gu;
 // Scripts written without spaces: a "word" run would be a whole sentence, so use character bigrams.
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const YEAR = /^(?:19|20)\d\d$/;
+// Month and weekday names say when the mail was collected, not what it is. Words that are
+// also ordinary vocabulary ("may", "sun", "mar", "sat", "mon") stay.
+const DATE_WORDS = new Set([
+  'january', 'february', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'march',
+  'jan', 'feb', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'tue', 'tues', 'wed', 'thu', 'thur', 'thurs', 'fri',
+  'januar', 'februar', 'märz', 'juni', 'juli', 'oktober', 'dezember', 'montag', 'dienstag', 'mittwoch', 'donnerstag', 'freitag', 'samstag', 'sonntag',
+  'janvier', 'février', 'avril', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche',
+  'janeiro', 'fevereiro', 'março', 'abril', 'maio', 'junho', 'julho', 'agosto', 'setembro', 'outubro', 'novembro', 'dezembro', 'segunda', 'terça', 'quarta', 'quinta', 'sexta', 'sábado', 'domingo',
+]);
 
 /** Text → tokens: NFKC, lower-case, numbers reduced to their shape, dates and addresses gone. */
 export function tokenize(input: string, maxTokens = MAX_BODY_TOKENS): string[] {
@@ -65,6 +95,7 @@ export function tokenize(input: string, maxTokens = MAX_BODY_TOKENS): string[] {
     .slice(0, MAX_TEXT_CHARS)
     .normalize('NFKC')
     .toLowerCase()
+    .replace(QUOTED_HEADER_LINE, ' ')
     .replace(ADDRESS_LIKE, ' ')
     .replace(PLACEHOLDERS, ' ')
     .replace(URL_LIKE, ' ')
@@ -83,6 +114,8 @@ export function tokenize(input: string, maxTokens = MAX_BODY_TOKENS): string[] {
       const chars = Array.from(t);
       if (chars.length === 1) out.push(t);
       for (let i = 0; i + 1 < chars.length && out.length < maxTokens; i++) out.push(chars[i] + chars[i + 1]);
+    } else if (DATE_WORDS.has(t)) {
+      continue;
     } else if (t.length > MAX_TOKEN_LENGTH) {
       // Base64 debris, tracking ids, hash-busters: the fact is informative, the string is not.
       out.push('<long>');
@@ -93,7 +126,7 @@ export function tokenize(input: string, maxTokens = MAX_BODY_TOKENS): string[] {
   return out;
 }
 
-/** "$1,250.00" → "$9,999.99"; digit runs longer than 4 collapse, so ids do not become tokens. */
+/** "$1,250.00" → "#$9,999.99"; digit runs longer than 4 collapse, so ids do not become tokens. */
 function numberShape(t: string): string {
   return `#${t.replace(/\d{5,}/g, '9+').replace(/\d/g, '9')}`;
 }
@@ -109,14 +142,14 @@ function add(f: FeatureCounts, name: string, n = 1): void {
   f.set(name, (f.get(name) ?? 0) + n);
 }
 
-function addText(f: FeatureCounts, tokens: string[], wordPrefix: string, bigramPrefix: string): void {
+function addText(f: FeatureCounts, tokens: string[], wordPrefix: string, bigramPrefix: string | null): void {
   for (let i = 0; i < tokens.length; i++) {
     add(f, wordPrefix + tokens[i]);
-    if (i + 1 < tokens.length) add(f, `${bigramPrefix}${tokens[i]} ${tokens[i + 1]}`);
+    if (bigramPrefix !== null && i + 1 < tokens.length) add(f, `${bigramPrefix}${tokens[i]} ${tokens[i + 1]}`);
   }
 }
 
-const DOMAIN_IN_TEXT = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:[/:?#]|$)/i;
+const DOMAIN_IN_TEXT = /^(?:[a-z][a-z0-9+.-]*:\/\/)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:[/:?#]|$)/i;
 const PATH_WORD = /[a-z]{3,20}/g;
 
 function linkFeatures(f: FeatureCounts, msg: ParsedMessage): void {
@@ -187,13 +220,14 @@ function shapeFeatures(f: FeatureCounts, msg: ParsedMessage): void {
 }
 
 /** All named features of a message, with raw counts. */
-export function messageFeatures(msg: ParsedMessage): FeatureCounts {
+export function messageFeatures(msg: ParsedMessage, spec: Pick<FeatureSpec, 'bodyBigrams'> = DEFAULT_FEATURES): FeatureCounts {
   const f: FeatureCounts = new Map();
   const subject = tokenize(msg.subject, 64);
   if (subject.length === 0) add(f, 's:<empty>');
   addText(f, subject, 's:', 'sb:');
-  addText(f, tokenize(msg.from?.name ?? '', 16), 'f:', 'fb:');
-  addText(f, tokenize(msg.text), 'w:', 'b:');
+  // The display name only: who the mail claims to be from ("PayPal Security"), never an address.
+  addText(f, tokenize(msg.from?.name ?? '', 16), 'f:', null);
+  addText(f, tokenize(msg.text), 'w:', spec.bodyBigrams ? 'b:' : null);
   linkFeatures(f, msg);
   attachmentFeatures(f, msg);
   shapeFeatures(f, msg);
@@ -201,7 +235,7 @@ export function messageFeatures(msg: ParsedMessage): FeatureCounts {
 }
 
 /** Word-like groups are counted with log term frequency; everything else is presence. */
-const COUNTED = /^(?:s|sb|f|fb|w|b):/;
+const COUNTED = /^(?:s|sb|f|w|b):/;
 
 /**
  * Feature values as the model sees them: 1 + ln(tf) for text, 1 for presence features,
@@ -220,9 +254,12 @@ export function featureValues(counts: FeatureCounts): Map<string, number> {
   return v;
 }
 
-/** FNV-1a 32-bit of the name's UTF-8 bytes, xor-folded into a table of 2^bits. */
-export function hashFeature(name: string, params: HashParams = DEFAULT_HASH): number {
-  let h = (0x811c9dc5 ^ params.seed) >>> 0;
+/**
+ * FNV-1a 32-bit of the UTF-8 bytes of `name` (a lone surrogate counts as U+FFFD, as in
+ * any UTF-8 encoder), with `seed` xor-ed into the offset basis.
+ */
+export function fnv1a32(name: string, seed = 0): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
   const mix = (byte: number) => {
     h ^= byte;
     h = Math.imul(h, 0x01000193) >>> 0;
@@ -236,6 +273,7 @@ export function hashFeature(name: string, params: HashParams = DEFAULT_HASH): nu
         i++;
       }
     }
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
     if (c < 0x80) mix(c);
     else if (c < 0x800) {
       mix(0xc0 | (c >> 6));
@@ -251,8 +289,13 @@ export function hashFeature(name: string, params: HashParams = DEFAULT_HASH): nu
       mix(0x80 | (c & 0x3f));
     }
   }
-  const mask = (1 << params.bits) - 1;
-  return ((h >>> params.bits) ^ h) & mask;
+  return h;
+}
+
+/** A feature name's slot: FNV-1a 32-bit, xor-folded into a table of 2^bits. */
+export function hashFeature(name: string, params: HashParams = DEFAULT_HASH): number {
+  const h = fnv1a32(name, params.seed);
+  return ((h >>> params.bits) ^ h) & ((1 << params.bits) - 1);
 }
 
 /** Hash named values into a sparse vector; colliding names add up. */
@@ -269,6 +312,6 @@ export function vectorize(values: Map<string, number>, params: HashParams = DEFA
 }
 
 /** The message as the model sees it. */
-export function extractFeatures(msg: ParsedMessage, params: HashParams = DEFAULT_HASH): SparseVector {
-  return vectorize(featureValues(messageFeatures(msg)), params);
+export function extractFeatures(msg: ParsedMessage, spec: FeatureSpec = DEFAULT_FEATURES): SparseVector {
+  return vectorize(featureValues(messageFeatures(msg, spec)), spec.hash);
 }

@@ -10,31 +10,11 @@ import { extractImageText } from '../ocr/ocr.ts';
 import type { ParsedMessage } from '../parse/message.ts';
 import { parseMessage } from '../parse/parse.ts';
 import { UnscannableError } from '../parse/limits.ts';
-import { decide, type Action } from '../policy/policy.ts';
+import { decide } from '../policy/policy.ts';
 import { round2, runAnalyzer } from './run-analyzer.ts';
+import type { Envelope, Verdict } from './verdict.ts';
 
-/** SMTP envelope facts, from the gateway or the CLI flags. */
-export interface Envelope {
-  clientIp?: string;
-  helo?: string;
-  mailFrom?: string;
-  rcptTo?: string[];
-}
-
-export interface Verdict {
-  action: Action;
-  score: number;
-  signals: Signal[];
-  /** Hard policy rules that fired. */
-  rules: string[];
-  unscannable: boolean;
-  auth: AuthResult;
-  /** Who/what, for listings; empty when the message could not be parsed. */
-  summary: { from: string; fromName: string; subject: string; messageId: string };
-  ms: number;
-  /** Time spent per stage, for the benchmark and for finding slow analyzers. */
-  timings: Record<string, number>;
-}
+export type { Envelope, Verdict } from './verdict.ts';
 
 export interface EngineOptions {
   resolver: DnsResolver;
@@ -68,7 +48,7 @@ export class ScanEngine {
       const section = { ...((config.analyzers[a.id] as Record<string, unknown> | undefined) ?? {}), ...(options.analyzerOverrides?.[a.id] ?? {}) };
       const { enabled, ...rest } = section as { enabled?: boolean };
       const parsed = a.config.parse(rest);
-      if (a.id === 'image-text') this.ocrConfig = parsed;
+      if (a.id === 'image-text') this.ocrConfig = { ...(parsed as object), enabled: enabled !== false };
       if (enabled === false) continue;
       this.analyzers.push({ analyzer: a, config: parsed });
     }
@@ -191,20 +171,5 @@ function failure(stage: string, err: unknown): Signal {
     score: 0,
     evidence: `${stage} failed: ${(err as Error)?.message ?? String(err)}`,
     analyzer: 'engine',
-  };
-}
-
-/** A verdict for a message the engine never saw (worker crash, hard time-out): fail closed. */
-export function unscannableVerdict(reason: string, ms: number): Verdict {
-  return {
-    action: 'quarantine',
-    score: 0,
-    signals: [{ id: 'UNSCANNABLE', score: 0, evidence: reason, analyzer: 'engine' }],
-    rules: ['fail closed: not fully scanned'],
-    unscannable: true,
-    auth: NO_AUTH,
-    summary: { from: '', fromName: '', subject: '', messageId: '' },
-    ms,
-    timings: {},
   };
 }

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { MedshieldConfig } from '../config/schema.ts';
-import type { Envelope, Verdict } from './engine.ts';
-import { unscannableVerdict } from './engine.ts';
+import { unscannableVerdict, type Envelope, type Verdict } from './verdict.ts';
 import type { ResolverSpec } from './resolver-spec.ts';
 
 export interface PoolOptions {
@@ -13,6 +12,8 @@ export interface PoolOptions {
   size?: number;
   /** A worker silent this long past the engine's own time-out is killed and replaced. */
   graceMs?: number;
+  /** The worker script (tests substitute a misbehaving one). */
+  workerUrl?: URL;
 }
 
 interface Task {
@@ -70,7 +71,7 @@ export class ScanPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(BOOTSTRAP, {
+    const worker = new Worker(this.opts.workerUrl ?? BOOTSTRAP, {
       workerData: { config: this.opts.config, resolver: this.opts.resolver, analyzerOverrides: this.opts.analyzerOverrides ?? {} },
     });
     let onReady!: () => void;

@@ -35,14 +35,6 @@ export function registrableDomain(hostOrAddress: string): string {
   return domain;
 }
 
-/** Registrable domain under the ICANN section only (github.io, not alice.github.io). */
-export function icannRegistrableDomain(hostOrAddress: string): string {
-  const host = hostOf(hostOrAddress);
-  if (!host) return '';
-  const p = parseDomain(host, { allowPrivateDomains: false });
-  return p.isIp || !p.domain ? '' : p.domain.toLowerCase();
-}
-
 /** The label an organisation picked: "paypal" for paypal.co.uk, "foo" for foo.web.app. */
 export function domainLabel(registrable: string): string {
   const p = parseDomain(registrable, { allowPrivateDomains: true });

@@ -54,7 +54,7 @@ export const senderAnomalies = defineAnalyzer({
       description: 'The display name shows an e-mail address or domain other than the real sender address ("support@paypal.com" <x@elsewhere>).',
     },
     FREEMAIL_ORG_NAME: {
-      weight: 1.5,
+      weight: 2,
       description: 'A free-mail sender whose display name poses as an organisation or department (Support, Billing, Hospital, IT…).',
     },
     ORG_DISPLAY_NAME_EXTERNAL: {
@@ -80,13 +80,15 @@ export const senderAnomalies = defineAnalyzer({
     const freemail = (addr: string) => isFreemail(addr) || extraFree.has(registrableDomain(addr));
     const listMail = isListMail(msg);
 
-    const from = msg.from;
-    if (!from || !isUsableAddress(from.address)) {
-      emit('FROM_INVALID', from ? `From: ${quote(`${from.name} <${from.address}>`)}` : 'no From header');
+    const shown = msg.from;
+    if (!shown || !isUsableAddress(shown.address)) {
+      emit('FROM_INVALID', shown ? `From: ${quote(`${shown.name} <${shown.address}>`)}` : 'no From header');
     }
     const distinct = [...new Set(msg.fromAll.map((m) => m.address).filter(Boolean))];
     if (distinct.length > 1) emit('FROM_MULTIPLE', `From lists ${distinct.length} addresses: ${distinct.slice(0, 3).join(', ')}`);
-    if (!from || !isUsableAddress(from.address)) return;
+    // With a broken first entry ("Name, <a@b>"), the rest is judged on the first real address.
+    const from = shown && isUsableAddress(shown.address) ? shown : msg.fromAll.find((m) => isUsableAddress(m.address));
+    if (!from) return;
 
     const fromReg = registrableDomain(from.domain);
     const related = relatedDomains(msg, fromReg);
@@ -95,7 +97,7 @@ export const senderAnomalies = defineAnalyzer({
     checkReturnPath(msg, from, fromReg, related, listMail, emit);
     checkDisplayName(from, fromReg, listMail, ctx, emit);
     checkFreemailOrgName(from, ctx, config.extraOrgWords, freemail, listMail, emit);
-    checkOrgNameExternal(from, fromReg, ctx, config.minOrgLabelLength, emit);
+    checkOrgNameExternal(from, ctx, config.minOrgLabelLength, emit);
     checkEncodedTricks(from, emit);
   },
 });
@@ -238,7 +240,7 @@ function orgPatterns(extraWords: string[]): { label: string; re: RegExp }[] {
 
 const brandRegexCache = new WeakMap<object, { brand: string; re: RegExp }[]>();
 
-export function brandNamePatterns(ctx: AnalyzerContext): { brand: string; re: RegExp }[] {
+function brandNamePatterns(ctx: AnalyzerContext): { brand: string; re: RegExp }[] {
   let list = brandRegexCache.get(ctx.brands);
   if (!list) {
     list = ctx.brands.brands.flatMap((b) =>
@@ -265,7 +267,7 @@ function checkFreemailOrgName(
   const name = from.name;
   for (const b of brandNamePatterns(ctx)) {
     if (b.re.test(name)) {
-      emit('FREEMAIL_ORG_NAME', `display name ${quote(name)} names ${b.brand}, but the address is free-mail ${from.address}`, 2);
+      emit('FREEMAIL_ORG_NAME', `display name ${quote(name)} names ${b.brand}, but the address is free-mail ${from.address}`, 1.5);
       return;
     }
   }
@@ -291,7 +293,7 @@ function lettersOnly(s: string): string {
     .replace(/[^a-z0-9]/g, '');
 }
 
-function checkOrgNameExternal(from: Mailbox, fromReg: string, ctx: AnalyzerContext, minLabel: number, emit: EmitFn) {
+function checkOrgNameExternal(from: Mailbox, ctx: AnalyzerContext, minLabel: number, emit: EmitFn) {
   if (!from.name || ctx.org.domains.length === 0) return;
   const inside = (d: string) => hostWithin(from.domain, d);
   if (ctx.org.domains.some(inside) || ctx.org.partners.some((p) => p.domains.some(inside))) return;
@@ -304,7 +306,6 @@ function checkOrgNameExternal(from: Mailbox, fromReg: string, ctx: AnalyzerConte
       return;
     }
   }
-  void fromReg;
 }
 
 // A word that mixes Latin with Greek or Cyrillic letters ("Dassault Αviatiοn") exists only
