@@ -8,6 +8,7 @@ import { imageText } from './image-text/index.ts';
 import { links } from './links/index.ts';
 import { lookalikeDomain } from './lookalike-domain/index.ts';
 import { senderAnomalies } from './sender-anomalies/index.ts';
+import { spamTactics } from './spam-tactics/index.ts';
 
 /**
  * Every analyzer, in the order they run. Adding an analyzer = its folder + one line here.
@@ -20,6 +21,7 @@ export const ANALYZERS: Analyzer[] = [
   links,
   attachments,
   contentIntent,
+  spamTactics,
   imageText,
   contentClassifier,
 ] as Analyzer[];

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyze, ids } from '../../../test/helpers/analyze.ts';
+import type { TestMail } from '../../../test/helpers/mail.ts';
+import { findDisguisedTerms } from './obfuscation.ts';
+import { spamTactics } from './index.ts';
+
+const DISGUISED: [string, string][] = [
+  ['Get V1agra and C!AL1$ at 80% off', 'viagra'],
+  ['Best S0ftware prices, OEM versions', 'software'],
+  ['V I A G R A for less', 'viagra'],
+  ['_R_E_P_L_I_C_A_ watches', 'replica'],
+  ['Your B0NUS is waiting', 'bonus'],
+  ['ph@rmacy without a visit', 'pharmacy'],
+];
+const PLAIN: string[] = [
+  'Your prescription is ready for pickup at the pharmacy on Elm Street.',
+  'Free parking for visitors in garage B; the casino shuttle leaves at 5.',
+  'Order #A1B2C3 shipped; tracking 1Z999AA10123456784.',
+  'Software release 4.2.1 fixes the login bug (see CVE-2024-1234).',
+  'Meds reconciliation is due for bed 12; Dr. O\'Neil signed off at 14:00.',
+  'U.S. patients: call 1-800-555-0100. E.g. A.B.C. initials are fine.',
+  'Version v1.0-rc2 of the app and the k8s cluster are up; see a11y notes and i18n.',
+];
+
+test('disguised spam terms are found; plain words, codes and abbreviations are not', () => {
+  for (const [text, term] of DISGUISED) {
+    assert.ok(findDisguisedTerms(text).some((d) => d.term === term), `${text} → ${term}`);
+  }
+  for (const text of PLAIN) assert.deepEqual(findDisguisedTerms(text), [], text);
+});
+
+const hospitalReminder: TestMail = {
+  from: "St. Mary's Appointments <appointments@stmarys-health.org>",
+  subject: 'Reminder: your appointment on Tuesday',
+  text: 'Hello Ms. Rivera,\n\nThis is a reminder of your appointment with Dr. Patel on Tuesday at 10:30 in the Cardiology clinic, 2nd floor. Please bring your insurance card and a list of your current medications. To reschedule, reply to this message or call the clinic.\n\nSee you soon.',
+};
+
+const cases: { name: string; mail: TestMail; expect: string[] }[] = [
+  { name: 'disguised pharmacy spam', mail: { from: 'deals <x9kq@cheap-rx.example>', subject: 'C1ALIS and V!agra', text: 'Lowest prices on V1agra, C!AL1$ and more. No doctor needed. Order today at our store, fast shipping worldwide to your door.' }, expect: ['OBFUSCATED_SPAM_TERM'] },
+  { name: 'Firebase-hosted sender', mail: { from: 'Security Team <noreply@acct-verify-2291.firebaseapp.com>', subject: 'Confirm your mailbox', text: 'Your mailbox storage is almost full. Confirm your account within 24 hours to keep receiving mail, otherwise new messages will be held until you confirm.' }, expect: ['SENDER_FREE_HOSTING'] },
+  { name: 'bare onmicrosoft tenant', mail: { from: 'Payroll <admin@hrupdate7731.onmicrosoft.com>', subject: 'Direct deposit update', text: 'Please review the attached update to your direct deposit details before Friday so your next payroll run is not delayed. Thank you for your prompt attention to this matter.' }, expect: ['SENDER_FREE_HOSTING'] },
+  { name: 'link-only body', mail: { from: 'Amy <amy.k@mail-fr33.example>', subject: 'hi', text: 'look at this https://tinyurl.com/y7abc2' }, expect: ['LINK_ONLY_BODY'] },
+  { name: 'hospital appointment reminder', mail: hospitalReminder, expect: [] },
+  { name: 'short note linking to the sender’s own site', mail: { from: 'IT Service Desk <servicedesk@stmarys-health.org>', subject: 'Outage', text: 'Status page: https://status.stmarys-health.org/' }, expect: [] },
+  { name: 'colleague sharing an internal document with no link', mail: { from: 'Jo <jo@stmarys-health.org>', subject: 'slides', text: 'Slides attached, thanks!' }, expect: [] },
+];
+
+for (const c of cases) {
+  test(`spam-tactics: ${c.name}`, async () => {
+    assert.deepEqual(ids(await analyze(spamTactics, c.mail)), [...c.expect].sort());
+  });
+}
