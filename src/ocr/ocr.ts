@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
+import sharp from 'sharp';
 import Tesseract from 'tesseract.js';
 import type { ParsedMessage } from '../parse/message.ts';
 import { readImageSize, type ImageFormat, type ImageSize } from './image-size.ts';
@@ -120,8 +121,14 @@ export class OcrService {
     }
     if (live === TIMED_OUT) return timedOut(started);
 
+    let prepared: Buffer;
+    try {
+      prepared = await prepareForOcr(image);
+    } catch (err) {
+      return { text: '', confidence: 0, ms: elapsed(started), timedOut: false, error: `undecodable image: ${message(err)}` };
+    }
     const jobStarted = Date.now();
-    const job = live.tesseract.recognize(image, {}, { text: true }).then(
+    const job = live.tesseract.recognize(prepared, {}, { text: true }).then(
       (r): RecognizeOutcome => ({ text: r.data.text ?? '', confidence: r.data.confidence ?? 0, ms: elapsed(started), timedOut: false }),
       // Undecodable image data: the worker itself is fine.
       (err): RecognizeOutcome => ({ text: '', confidence: 0, ms: elapsed(started), timedOut: false, error: message(err) }),
@@ -197,6 +204,23 @@ async function startWorker(onExit: () => void): Promise<LiveWorker> {
   thread.on('error', () => undefined);
   thread.once('exit', onExit);
   return { tesseract, thread };
+}
+
+// Longest side handed to tesseract: screenshots of text stay legible, huge photos stop costing seconds.
+const MAX_OCR_SIDE = 2400;
+
+/**
+ * Decodes with libvips (sharp) first: a corrupt or truncated picture is refused here with an
+ * error instead of reaching leptonica, whose complaints go straight to the process's stderr
+ * from inside the wasm module. Greyscale PNG is also what tesseract reads fastest.
+ */
+async function prepareForOcr(image: Buffer): Promise<Buffer> {
+  return sharp(image, { failOn: 'error', limitInputPixels: 40_000_000 })
+    .rotate()
+    .resize({ width: MAX_OCR_SIDE, height: MAX_OCR_SIDE, fit: 'inside', withoutEnlargement: true })
+    .greyscale()
+    .png({ compressionLevel: 1 })
+    .toBuffer();
 }
 
 function timedOut(started: number): RecognizeOutcome {
