@@ -18,6 +18,7 @@ export const REPORTED_INTENTS = [
   'PRIZE_LURE',
   'GIFT_CARD',
   'PHI_SOLICITATION',
+  'SPAM_OFFER',
 ] as const satisfies readonly Intent[];
 export type ReportedIntent = (typeof REPORTED_INTENTS)[number];
 

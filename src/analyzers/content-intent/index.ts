@@ -63,6 +63,11 @@ const INTENT_SIGNALS: Record<ReportedIntent, { signal: string } & SignalDefiniti
     weight: 3.5,
     description: 'Asks the reader to buy gift cards or send card codes: the classic impersonated-manager scam.',
   },
+  SPAM_OFFER: {
+    signal: 'SPAM_OFFER',
+    weight: 3,
+    description: 'Sells what bulk spam sells: casino bonuses, crypto riches, pills without a prescription, sex, instant loans, stock tips, cheap software or replicas.',
+  },
   PHI_SOLICITATION: {
     signal: 'PHI_SOLICITATION',
     weight: 3.5,

@@ -4,6 +4,7 @@ import { GIFT_CARD_RULES } from './gift-card.ts';
 import { PAYMENT_RULES } from './payment.ts';
 import { PHI_RULES } from './phi.ts';
 import { PRIZE_RULES } from './prize.ts';
+import { SPAM_OFFER_RULES } from './spam-offer.ts';
 import type { IntentRule } from './types.ts';
 import { URGENCY_RULES } from './urgency.ts';
 
@@ -14,6 +15,7 @@ export const ALL_RULES: readonly IntentRule[] = [
   ...PRIZE_RULES,
   ...GIFT_CARD_RULES,
   ...PHI_RULES,
+  ...SPAM_OFFER_RULES,
   ...CALL_TO_ACTION_RULES,
   ...CALLBACK_CONTEXT_RULES,
 ];

@@ -11,6 +11,8 @@ export type Intent =
   | 'PRIZE_LURE'
   | 'GIFT_CARD'
   | 'PHI_SOLICITATION'
+  /** Bulk-spam trades: casino bonuses, crypto riches, pills without prescription, sex, loans, stock tips. */
+  | 'SPAM_OFFER'
   /** "call us at", "ligue para": half of a callback lure; the number and the scam context are the others. */
   | 'CALL_TO_ACTION'
   /** "if you did not authorize this charge", "your subscription has been renewed": why a callback scam wants a call. */

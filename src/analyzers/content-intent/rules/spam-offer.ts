@@ -1,0 +1,131 @@
+import { ruleGroup, type IntentRule } from './types.ts';
+
+/**
+ * The bulk-spam trades: casino bonuses, crypto riches, pills without a prescription, sex
+ * and dating, instant loans, stock tips, cheap software and replicas. A hospital's own mail
+ * talks about medication, weight and money every day, so the rules ask for the sales
+ * pitch (a price, "no prescription", a deposit bonus), never for the topic alone.
+ */
+
+const en = ruleGroup('SPAM_OFFER', 'en', 'offer', false);
+const de = ruleGroup('SPAM_OFFER', 'de', 'offer', false);
+const pt = ruleGroup('SPAM_OFFER', 'pt', 'offer', false);
+const es = ruleGroup('SPAM_OFFER', 'es', 'offer', false);
+const fr = ruleGroup('SPAM_OFFER', 'fr', 'offer', false);
+
+export const SPAM_OFFER_RULES: IntentRule[] = [
+  ...en([
+    {
+      name: 'casino-bonus',
+      strength: 'strong',
+      anchors: ['casino', 'deposit', 'spins', 'bonus', 'bet', 'jackpot', 'slots'],
+      pattern: String.raw`\b(?:online )?casino (?:bonus|welcome|offer|games?|vip)\b|\b(?:first|1st) deposit\b|\b\d+ ?% (?:match |welcome )?(?:deposit )?bonus\b|\bdeposit bonus\b|\bfree spins\b|\bwelcome bonus (?:of|up to)\b|\b(?:free|risk-free) bets?\b|\bprogressive jackpots?\b|\bplay (?:slots|roulette|blackjack|poker) (?:online|now)\b`,
+      positives: ['Get a 300% deposit bonus today', 'Claim 150 free spins on your first deposit', 'Welcome bonus of up to $1,000 at our online casino', 'Play slots now and win big'],
+      negatives: ['The deposit for the staff locker is $5, refundable.', 'Casino night fundraiser for the children’s ward raised $12,000.'],
+    },
+    {
+      name: 'crypto-riches',
+      strength: 'strong',
+      anchors: ['bitcoin', 'crypto', 'btc', 'usdt', 'airdrop', 'trading', 'returns', 'profit', 'passive', 'earn', 'double', 'wallet', 'token'],
+      pattern: String.raw`\b(?:claim|get|receive) (?:your |free )?(?:\d[\d,.]* )?(?:btc|bitcoin|eth|usdt|xrp|tokens?|crypto|airdrop)\b|\bairdrop\b|\b(?:guaranteed|daily|weekly) (?:returns?|profits?|income)\b|\b(?:trading|crypto|bitcoin) (?:bot|robot|signals?|profit system)\b|\bpassive income\b|\bearn (?:up to )?\$? ?\d[\d,.]* ?(?:\$|usd|usdt|dollars)? (?:per|a|every) (?:day|week|hour)\b|\bdouble your (?:bitcoin|btc|crypto|money|investment)\b|\b(?:bitcoin|crypto) (?:giveaway|investment opportunity)\b`,
+      positives: ['Claim your 0.5 BTC now', 'Eligible wallets can join the airdrop', 'Our trading bot delivers guaranteed returns', 'Earn $750 per day from home', 'Double your bitcoin in 24 hours'],
+      negatives: ['The retirement plan’s returns are reported quarterly.', 'Bitcoin is not an accepted form of payment at the cafeteria.'],
+    },
+    {
+      name: 'pills-no-prescription',
+      strength: 'strong',
+      anchors: ['prescription', 'pharmacy', 'pharmacies', 'viagra', 'cialis', 'levitra', 'pills', 'tabs', 'meds', 'enlarge', 'hgh', 'erectile', 'pounds', 'lbs'],
+      pattern: String.raw`\bno (?:doctor'?s? )?prescription (?:needed|required|necessary)\b|\b(?:buy|order|purchase|shop)\b[^.\n]{0,40}\bwithout (?:a |any )?prescription\b|\bwithout (?:a |any )?prescription\b[^.\n]{0,30}\b(?:shipping|delivered|cheap|discount|order)|\b(?:online|canadian|discount|internet) (?:pharmacy|pharmacies|drugstore|meds)\b|\b(?:generic )?(?:viagra|cialis|levitra)(?: soft| professional| super)?(?: tabs)? (?:[-–:]|at|from|for|only) ?\$ ?\d|\bsoft tabs\b|\b(?:penis|male) enlarge(?:ment)?\b|\benlarge(?:ment)? (?:pills|patch)\b|\bhgh\b|\b(?:lose|drop|shed) (?:up to )?\d+ ?(?:lbs|pounds|kg|kilos) (?:in|within) \d+ (?:days|weeks)\b|\bcheap (?:meds|pills|viagra|cialis)\b`,
+      positives: ['Buy meds online, no prescription needed!', 'Canadian pharmacy - Cialis Soft Tabs - $5.78', 'Generic Viagra from $1.99', 'Lose 20 lbs in 14 days without diet'],
+      negatives: ['Your prescription is ready at the pharmacy.', 'Our bariatric program helps patients lose weight safely.', 'Do not take pills without a prescription from your doctor.'],
+    },
+    {
+      name: 'dating-adult',
+      strength: 'strong',
+      anchors: ['singles', 'girls', 'women', 'wives', 'horny', 'lonely', 'hookup', 'sex', 'dating', 'casual', 'discreet', 'adult', 'wants', 'want'],
+      pattern: String.raw`\b(?:hot|lonely|horny|naughty|sexy|local|beautiful) (?:singles|girls|women|wives|milfs|ladies) (?:in|near|from) (?:your|you)\b|\b(?:singles|girls|women) (?:are )?(?:waiting|looking) for you\b|\b(?:casual|discreet|adult) (?:hookups?|encounters?|dating)\b|\bsex dating\b|\bwants? to meet you tonight\b`,
+      positives: ['Lonely women in your area want to chat', 'Discreet encounters near you', 'Hot singles near you are waiting'],
+      negatives: ['Women in your area can book a free mammogram in October.'],
+    },
+    {
+      name: 'loan-credit',
+      strength: 'weak',
+      anchors: ['approved', 'loan', 'credit', 'refinance', 'mortgage', 'debt', 'cash'],
+      pattern: String.raw`\b(?:pre-?)?approved for (?:a |an )?(?:\$?\d[\d,.]* )?(?:loan|credit line|cash advance|mortgage)\b|\bbad credit (?:ok|okay|no problem|welcome|accepted)\b|\b(?:instant|fast|same day) (?:cash|loans?|approval)\b|\brefinance (?:now|today)\b|\b(?:lowest|low) (?:mortgage )?rates? (?:ever|guaranteed|in years)\b|\bdebt (?:relief|consolidation) (?:program|offer)\b|\breverse mortgage\b`,
+      positives: ['You are pre-approved for a $5,000 loan', 'Bad credit OK!', 'Instant cash loans, same day approval', 'Could a reverse mortgage help you retire?'],
+      negatives: ['Loan forgiveness applies to nurses after ten years of service.'],
+    },
+    {
+      name: 'stock-tip',
+      strength: 'strong',
+      anchors: ['stock', 'shares', 'ticker', 'symbol', 'target', 'forecast', 'buy', 'investor'],
+      pattern: String.raw`\b(?:hot |strong )?(?:stock|penny stock) (?:alert|pick|tip|to watch)\b|\b(?:strong )?buy (?:alert|recommendation|rating)\b|\b(?:ticker|symbol|trading symbol) ?: ?[a-z]{2,5}\b|\b\d+[- ](?:day|week) (?:price )?(?:target|forecast)\s?:\s?\$?\s?\d|\b(?:expected|projected|price) target ?: ?\$? ?\d`,
+      positives: ['HOT STOCK ALERT: this one is about to explode', 'Symbol: ABCD  Price: $0.45  5-day target: $2.10', 'Strong buy recommendation for our pick'],
+      negatives: ['The hospital’s stock of flu vaccine is sufficient.', 'Our 90-day target for readmissions is 12%.'],
+    },
+    {
+      name: 'software-replica-diploma',
+      strength: 'strong',
+      anchors: ['oem', 'software', 'replica', 'watches', 'rolex', 'diploma', 'degree', 'handbags', 'windows', 'office', 'adobe', 'photoshop', 'acrobat', 'exam', 'classes'],
+      pattern: String.raw`\boem (?:software|versions?)\b|(?:\$ ?\d{1,3}(?:\.\d\d)? (?:ms |microsoft |adobe )?(?:windows|office|photoshop|acrobat|autocad|illustrator)\b[^$\n]{0,40}){2}|\breplica (?:watches|rolex|handbags|bags)\b|\b(?:luxury|swiss) watches (?:at|for|from) \$|\b(?:university |college )?(?:diplomas?|degrees?) (?:in|within) \d+ (?:days|weeks)\b|\b(?:no|without) (?:exams?|classes|study) (?:required|needed)\b`,
+      positives: ['OEM software: pay for software only and save 80%', '$49 Windows XP Pro, $79 MS Office 2007, $79 Adobe Acrobat 8', 'Replica watches from $99', 'Get a university diploma in 2 weeks, no exams required'],
+      negatives: ['IT installed Office updates on Saturday.', 'The software licence for Epic costs $1.2 million per year.'],
+    },
+  ]),
+  ...de([
+    {
+      name: 'casino-bonus',
+      strength: 'strong',
+      anchors: ['freispiele', 'einzahlung', 'casino', 'willkommensbonus', 'bonus'],
+      pattern: String.raw`\bfreispiele\b|\b(?:ohne|keine|erste[nr]?) einzahlung\b|\beinzahlungsbonus\b|\bwillkommensbonus\b|\bonline-?casino\b|\bcasino[- ]bonus\b`,
+      positives: ['Erhalte deinen Willkommensbonus und 150 Freispiele', 'Keine Einzahlung nötig!', 'Bonus auf Ihre erste Einzahlung'],
+      negatives: ['Die Einzahlung der Kaution erfolgt bei der Schlüsselübergabe.'],
+    },
+    {
+      name: 'krypto-aktien',
+      strength: 'strong',
+      anchors: ['bitcoin', 'krypto', 'rendite', 'airdrop', 'kursziel', 'kurspotenzial', 'garantierte', 'tagliche'],
+      pattern: String.raw`\b(?:garantierte|tagliche) (?:rendite|gewinne)\b|\bkrypto-?(?:bot|gewinne|millionar)\b|\bairdrop\b|\b(?:kursziel|kurspotenzial)\s?:\s?\d`,
+      positives: ['Garantierte Rendite jeden Monat', 'Kursziel: 3,00 EUR', 'Jetzt beim Airdrop dabei sein'],
+      negatives: ['Die Rendite des Pensionsfonds wird jährlich berichtet.'],
+    },
+    {
+      name: 'potenz-dating',
+      strength: 'strong',
+      anchors: ['rezept', 'potenz', 'frauen', 'madchen', 'singles', 'sex'],
+      pattern: String.raw`\b(?:ohne|kein) rezept\b[^.\n]{0,40}\b(?:bestellen|kaufen|potenz|viagra|cialis)\b|\bpotenzmittel\b|\b(?:geile|einsame|heisse) (?:frauen|madchen|singles)\b|\bsex-?(?:treffen|kontakte)\b`,
+      positives: ['Potenzmittel ohne Rezept bestellen', 'Geile Mädchen warten auf dich', 'Einsame Frauen in deiner Nähe'],
+      negatives: ['Ohne Rezept erhalten Sie das Medikament nicht.'],
+    },
+  ]),
+  ...pt([
+    {
+      name: 'cassino-cripto',
+      strength: 'strong',
+      anchors: ['giros', 'rodadas', 'deposito', 'cassino', 'apostas', 'bonus', 'bitcoin', 'cripto', 'renda'],
+      pattern: String.raw`\b(?:giros|rodadas) (?:gratis|gratuitos|gratuitas)\b|\b(?:primeiro|sem) deposito\b|\bbonus de (?:boas-vindas|deposito)\b|\bcassino (?:online|bonus)\b|\bapostas? (?:gratis|online)\b|\brenda (?:extra|passiva) (?:garantida|diaria)\b|\b(?:robo|bot) de (?:trading|cripto|bitcoin)\b`,
+      positives: ['Ganhe 100 giros grátis no seu primeiro depósito', 'Bônus de boas-vindas no cassino online', 'Renda extra garantida com nosso robô de trading'],
+      negatives: ['O depósito da caução deve ser feito até sexta-feira.'],
+    },
+  ]),
+  ...es([
+    {
+      name: 'casino-cripto',
+      strength: 'strong',
+      anchors: ['tiradas', 'giros', 'deposito', 'casino', 'bono', 'bitcoin', 'cripto'],
+      pattern: String.raw`\b(?:tiradas|giros) (?:gratis|gratuitas|gratuitos)\b|\b(?:primer|sin) deposito\b|\bbono de (?:bienvenida|deposito)\b|\bcasinos? (?:en linea|online|vip)\b|\bganancias (?:garantizadas|diarias)\b`,
+      positives: ['300% en su primer depósito', 'Bono de bienvenida y 50 tiradas gratis', 'Los casinos en línea ofrecen bonos'],
+      negatives: ['El depósito de la fianza se devuelve al salir.'],
+    },
+  ]),
+  ...fr([
+    {
+      name: 'casino-crypto',
+      strength: 'strong',
+      anchors: ['tours', 'depot', 'casino', 'bonus', 'bitcoin', 'crypto', 'revenus'],
+      pattern: String.raw`\btours (?:gratuits|gratis)\b|\b(?:premier|sans) depot\b|\bbonus de bienvenue\b|\bcasino en ligne\b|\brevenus? (?:passifs?|garantis?)\b|\b(?:robot|bot) de trading\b`,
+      positives: ['Bonus de bienvenue et 100 tours gratuits', 'Casino en ligne : 200 % sur votre premier dépôt', 'Des revenus passifs garantis'],
+      negatives: ['Le dépôt de garantie est rendu en fin de contrat.'],
+    },
+  ]),
+];
