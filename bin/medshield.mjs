@@ -3,6 +3,13 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// `medshield scan dir | head`: the reader went away; stop quietly like any Unix tool.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
 const { main } = await import('../src/cli/main.ts');
 try {
   process.exitCode = await main(process.argv.slice(2));
