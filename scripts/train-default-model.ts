@@ -19,7 +19,8 @@ import { trainFromDirs } from '../src/classifier/train.ts';
 const repo = new URL('../', import.meta.url);
 const spamassassin = fileURLToPath(new URL('../shared/corpora/spamassassin', repo));
 const seedDir = fileURLToPath(new URL('corpus/seed', repo));
-const out = fileURLToPath(new URL('models/default.json', repo));
+// MEDSHIELD_MODEL_OUT writes elsewhere (experiments) instead of replacing the shipped model.
+const out = process.env.MEDSHIELD_MODEL_OUT ?? fileURLToPath(new URL('models/default.json', repo));
 
 const started = performance.now();
 const { messages, errors } = readSeedCorpus(seedDir);
