@@ -12,8 +12,13 @@ export const ocrConfigSchema = z
     budgetMs: z.number().int().positive().default(1500),
     /** Largest number of images read per message; the biggest ones go first. */
     maxImages: z.number().int().positive().default(3),
-    /** OCR only when the message shows fewer characters of text than this. */
-    minTextChars: z.number().int().nonnegative().default(200),
+    /**
+     * OCR only when the message shows fewer characters of text than this. Not just the
+     * image-only mail: image spam wraps its picture in a few hundred words of random
+     * filler so that text filters see an innocent letter; long real correspondence with a
+     * screenshot is what this bound spares.
+     */
+    minTextChars: z.number().int().nonnegative().default(2000),
     /** Smaller images are icons, spacers and tracking pixels, not messages. */
     minImageBytes: z.number().int().nonnegative().default(5 * 1024),
     minWidth: z.number().int().positive().default(100),

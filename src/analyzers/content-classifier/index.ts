@@ -108,10 +108,12 @@ export const contentClassifier = defineAnalyzer({
     },
   },
 
-  analyze(msg, _ctx, config, emit) {
+  analyze(msg, ctx, config, emit) {
     const model = modelFor(config.model);
     if (!model) return;
-    const values = featureValues(messageFeatures(msg, model.features));
+    // Words in the pictures are words the reader sees: image spam puts its pitch there.
+    const seen = ctx.imageText ? { ...msg, text: `${msg.text}\n${ctx.imageText}` } : msg;
+    const values = featureValues(messageFeatures(seen, model.features));
     const p = score(model, vectorize(values, model.features.hash));
     const t = config.thresholds;
     const signal =
