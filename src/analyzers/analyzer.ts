@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ParsedMessage } from '../parse/message.ts';
 import type { AuthResult } from '../authenticate/auth-result.ts';
 import type { BrandPack } from '../brands/brand-pack.ts';
+import type { Directory } from '../directory/directory.ts';
 
 /**
  * The analyzer contract. Like an Rspamd module: one folder, its own config section
@@ -37,6 +38,20 @@ export interface SenderProfile {
   firstSeen: Date | null;
   /** Whether anyone in the org has ever written to this address (solicited correspondence). */
   solicited: boolean;
+  /**
+   * From the gateway's store (src/profiles); absent in hand-built profiles. The counts above
+   * and the dates cover only mail that reached people (delivered or tagged). "Domain" there is
+   * the registrable domain; for free-mail providers the domain figures are the address's own.
+   */
+  lastSeen?: Date | null;
+  domainFirstSeen?: Date | null;
+  /** Whether anyone in the org has written to any address at this domain. */
+  domainSolicited?: boolean;
+  /** Every past verdict on mail from this address / domain, by action. */
+  pastVerdicts?: Record<'deliver' | 'tag' | 'hold' | 'quarantine' | 'reject', number>;
+  domainPastVerdicts?: Record<'deliver' | 'tag' | 'hold' | 'quarantine' | 'reject', number>;
+  /** Staff reports about mail from this address. */
+  reports?: { phish: number; notPhish: number };
 }
 
 export interface AnalyzerContext {
@@ -47,6 +62,8 @@ export interface AnalyzerContext {
   imageText: string;
   /** What the store knows of the sender; null when scanning without a store (every sender unknown). */
   senderProfile: SenderProfile | null;
+  /** The provider directory (people, partners, known numbers, NPPES); null when scanning without one. */
+  directory: Directory | null;
   /** Epoch ms by which the analyzer should stop optional work. */
   deadline: number;
 }

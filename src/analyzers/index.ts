@@ -2,6 +2,8 @@ import type { Analyzer } from './analyzer.ts';
 import { attachments } from './attachments/index.ts';
 import { authentication } from './authentication/index.ts';
 import { brandImpersonation } from './brand-impersonation/index.ts';
+import { callbackNumber } from './callback-number/index.ts';
+import { clinicianImpersonation } from './clinician-impersonation/index.ts';
 import { contentClassifier } from './content-classifier/index.ts';
 import { contentIntent } from './content-intent/index.ts';
 import { imageText } from './image-text/index.ts';
@@ -21,6 +23,8 @@ export const ANALYZERS: Analyzer[] = [
   links,
   attachments,
   contentIntent,
+  clinicianImpersonation,
+  callbackNumber,
   spamTactics,
   imageText,
   contentClassifier,

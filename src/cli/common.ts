@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { defaultConfig, loadConfigFile, validateConfig } from '../config/load.ts';
+import { loadDirectoryFile } from '../directory/directory.ts';
 import type { MedshieldConfig } from '../config/schema.ts';
 import { loadDnsFixture } from '../authenticate/resolver.ts';
 import type { ResolverSpec } from '../engine/resolver-spec.ts';
@@ -10,6 +12,7 @@ export const scanOptionSpec = {
   'dns-fixture': { type: 'string' },
   dns: { type: 'string' },
   'org-domain': { type: 'string', multiple: true },
+  directory: { type: 'string' },
   model: { type: 'string' },
   'client-ip': { type: 'string' },
   helo: { type: 'string' },
@@ -22,6 +25,7 @@ export interface ScanOptionValues {
   'dns-fixture'?: string;
   dns?: string;
   'org-domain'?: string[];
+  directory?: string;
   model?: string;
   'client-ip'?: string;
   helo?: string;
@@ -49,6 +53,16 @@ export function scanSetup(v: ScanOptionValues, defaultDns: 'system' | 'offline')
   let config = v.config ? loadConfigFile(v.config) : defaultConfig();
   if (v['org-domain']?.length) {
     config = validateConfig({ ...config, org: { ...config.org, domains: [...config.org.domains, ...v['org-domain']] } }, '--org-domain');
+  }
+  if (v.directory !== undefined) {
+    // Loaded here once so a bad file is a usage error, not a failure in every worker; each worker then loads its own copy.
+    const file = resolve(v.directory);
+    try {
+      loadDirectoryFile(file);
+    } catch (err) {
+      throw new UsageError(`--directory ${v.directory}: ${(err as Error).message}`);
+    }
+    config = { ...config, directory: { ...config.directory, file } };
   }
   let resolver: ResolverSpec;
   if (v['dns-fixture']) {

@@ -19,7 +19,7 @@ Options:
   --limit N              at most N messages per source/label (quick runs)
   --list-errors          also print the false-positive and missed files
   (and the scan options: --config, --dns-fixture, --dns (default offline), --org-domain,
-   --model, --workers)
+   --directory, --model, --workers)
 `;
 
 export async function evalCommand(argv: string[]): Promise<number> {

@@ -7,6 +7,11 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   eval: { summary: 'measure catch rates and false positives on labelled corpora', run: async (a) => (await import('./eval.ts')).evalCommand(a) },
   train: { summary: 'train the content classifier from labelled folders', run: async (a) => (await import('./train.ts')).trainCommand(a) },
   config: { summary: 'validate a configuration file or print the defaults', run: async (a) => (await import('./config.ts')).configCommand(a) },
+  signals: { summary: 'list every signal with its weight and meaning', run: async (a) => (await import('./signals.ts')).signalsCommand(a) },
+  directory: { summary: 'import and inspect the provider directory (FHIR, CSV, NPPES)', run: async (a) => (await import('./directory.ts')).directoryCommand(a) },
+  serve: { summary: 'run the mail gateway (SMTP in, scan, quarantine, deliver)', run: async (a) => (await import('./serve.ts')).serveCommand(a) },
+  demo: { summary: 'send sample hospital mail and phishing through a running gateway and show the verdicts', run: async (a) => (await import('./demo.ts')).demoCommand(a) },
+  quarantine: { summary: 'list, show, release and delete quarantined mail', run: async (a) => (await import('./quarantine.ts')).quarantineCommand(a) },
 };
 
 function version(): string {

@@ -16,6 +16,7 @@ Options:
   --dns-fixture FILE     answer DNS from a JSON fixture (names not in it are NXDOMAIN)
   --dns system|offline   DNS for authentication when no fixture is given (default: system)
   --org-domain DOMAIN    an organisation domain (repeatable; adds to the config)
+  --directory FILE       provider directory: a directory file, FHIR Bundle, roster CSV or store
   --model FILE           content classifier model (default: the shipped model)
   --client-ip IP         envelope: connecting client's IP (enables SPF)
   --helo NAME            envelope: HELO/EHLO name

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { parseLimitsSchema } from '../parse/limits.ts';
 import { policySchema } from '../policy/policy.ts';
+import { gatewaySchema } from '../gateway/settings.ts';
+import { quarantineSchema } from '../quarantine/settings.ts';
 
 const domain = z
   .string()
@@ -38,8 +40,20 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** The provider directory the clinician-impersonation and callback-number analyzers check claims against. */
+    directory: z
+      .object({
+        /** A directory file (YAML/JSON), FHIR Bundle, roster CSV, or a Medshield store (SQLite) with an imported directory. */
+        file: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
     /** Per-analyzer sections, keyed by analyzer id; each validated by that analyzer's own schema. */
     analyzers: z.record(z.string(), z.unknown()).default({}),
+    /** The mail gateway (`medshield serve`): listeners, delivery, retries. */
+    gateway: gatewaySchema.prefault({}),
+    /** Quarantine retention and recipients' digest emails. */
+    quarantine: quarantineSchema.prefault({}),
   })
   .strict();
 

@@ -5,6 +5,7 @@ import { authenticate } from '../authenticate/authenticate.ts';
 import type { DnsResolver } from '../authenticate/resolver.ts';
 import type { BrandPack } from '../brands/brand-pack.ts';
 import { loadBrandPack } from '../brands/load.ts';
+import { loadDirectoryFile, type Directory } from '../directory/directory.ts';
 import type { MedshieldConfig } from '../config/schema.ts';
 import { extractImageText } from '../ocr/ocr.ts';
 import type { ParsedMessage } from '../parse/message.ts';
@@ -22,6 +23,17 @@ export interface EngineOptions {
   senderProfiles?: (msg: ParsedMessage) => Promise<SenderProfile | null> | SenderProfile | null;
   /** Overrides per analyzer config, merged over the config file (e.g. --model). */
   analyzerOverrides?: Record<string, Record<string, unknown>>;
+  /**
+   * The provider directory. Default: the file in `config.directory.file` (each worker thread
+   * loads its own), else none. null: no directory even when the config names one.
+   */
+  directory?: Directory | null;
+}
+
+/** Per-message inputs besides the message itself. */
+export interface ScanOptions {
+  /** A profile the caller already looked up (the gateway, whose store lives in the main thread); overrides `senderProfiles`. */
+  senderProfile?: SenderProfile | null;
 }
 
 interface PreparedAnalyzer {
@@ -37,12 +49,14 @@ export class ScanEngine {
   private readonly analyzers: PreparedAnalyzer[];
   private readonly brands: BrandPack;
   private readonly ocrConfig: unknown;
+  private readonly directory: Directory | null;
 
   constructor(
     readonly config: MedshieldConfig,
     private readonly options: EngineOptions,
   ) {
     this.brands = loadBrandPack(config.brands.file);
+    this.directory = options.directory !== undefined ? options.directory : config.directory.file ? loadDirectoryFile(config.directory.file) : null;
     this.analyzers = [];
     for (const a of ANALYZERS) {
       const section = { ...((config.analyzers[a.id] as Record<string, unknown> | undefined) ?? {}), ...(options.analyzerOverrides?.[a.id] ?? {}) };
@@ -54,7 +68,7 @@ export class ScanEngine {
     }
   }
 
-  async scan(raw: Buffer, envelope: Envelope = {}): Promise<Verdict> {
+  async scan(raw: Buffer, envelope: Envelope = {}, scanOptions: ScanOptions = {}): Promise<Verdict> {
     const started = performance.now();
     const deadline = Date.now() + this.config.limits.timeoutMs;
     let timer: NodeJS.Timeout | undefined;
@@ -65,7 +79,7 @@ export class ScanEngine {
       );
     });
     try {
-      return await Promise.race([this.pipeline(raw, envelope, deadline, started), timeout]);
+      return await Promise.race([this.pipeline(raw, envelope, deadline, started, scanOptions), timeout]);
     } catch (err) {
       return this.unscannable(err, started);
     } finally {
@@ -73,7 +87,7 @@ export class ScanEngine {
     }
   }
 
-  private async pipeline(raw: Buffer, envelope: Envelope, deadline: number, started: number): Promise<Verdict> {
+  private async pipeline(raw: Buffer, envelope: Envelope, deadline: number, started: number, scanOptions: ScanOptions): Promise<Verdict> {
     const timings: Record<string, number> = {};
     const lap = (name: string, since: number) => {
       timings[name] = round2((timings[name] ?? 0) + performance.now() - since);
@@ -109,13 +123,15 @@ export class ScanEngine {
     }
     lap('ocr', t);
 
-    const senderProfile = this.options.senderProfiles ? await this.options.senderProfiles(msg) : null;
+    const senderProfile =
+      scanOptions.senderProfile !== undefined ? scanOptions.senderProfile : this.options.senderProfiles ? await this.options.senderProfiles(msg) : null;
     const ctx: AnalyzerContext = {
       auth,
       org: { domains: this.config.org.domains, partners: this.config.org.partners },
       brands: this.brands,
       imageText,
       senderProfile,
+      directory: this.directory,
       deadline,
     };
     for (const { analyzer, config } of this.analyzers) {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { MedshieldConfig } from '../config/schema.ts';
+import type { ScanOptions } from './engine.ts';
 import { unscannableVerdict, type Envelope, type Verdict } from './verdict.ts';
 import type { ResolverSpec } from './resolver-spec.ts';
 
@@ -20,6 +21,7 @@ interface Task {
   id: number;
   raw: Buffer;
   envelope: Envelope;
+  options: ScanOptions;
   resolve: (v: Verdict) => void;
   started: number;
   attempts: number;
@@ -57,10 +59,10 @@ export class ScanPool {
     await Promise.all(this.slots.map((s) => s.ready));
   }
 
-  scan(raw: Buffer, envelope: Envelope = {}): Promise<Verdict> {
+  scan(raw: Buffer, envelope: Envelope = {}, options: ScanOptions = {}): Promise<Verdict> {
     if (this.closed) return Promise.reject(new Error('scan pool is closed'));
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, raw, envelope, resolve, started: performance.now(), attempts: 0 });
+      this.queue.push({ id: this.nextId++, raw, envelope, options, resolve, started: performance.now(), attempts: 0 });
       this.pump();
     });
   }
@@ -104,7 +106,7 @@ export class ScanPool {
       const limit = this.opts.config.limits.timeoutMs + (this.opts.graceMs ?? 5000);
       slot.timer = setTimeout(() => this.replace(slot, `scan did not finish within ${limit} ms`), limit);
       // Copy, not transfer: the caller keeps its buffer (the gateway still owns the spool copy).
-      slot.worker.postMessage({ type: 'scan', id: task.id, raw: task.raw, envelope: task.envelope });
+      slot.worker.postMessage({ type: 'scan', id: task.id, raw: task.raw, envelope: task.envelope, options: task.options });
     }
   }
 

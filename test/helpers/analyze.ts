@@ -18,6 +18,7 @@ export function testContext(over: Partial<AnalyzerContext> = {}): AnalyzerContex
     brands: loadBrandPack(),
     imageText: '',
     senderProfile: null,
+    directory: null,
     deadline: Date.now() + 10_000,
     ...over,
   };

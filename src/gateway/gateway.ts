@@ -1,0 +1,324 @@
+import { EventEmitter } from 'node:events';
+import type { SenderProfile } from '../analyzers/analyzer.ts';
+import type { MedshieldConfig } from '../config/schema.ts';
+import type { ScanOptions } from '../engine/engine.ts';
+import { unscannableVerdict, type Envelope, type Verdict } from '../engine/verdict.ts';
+import type { Db } from '../store/database.ts';
+import { DeliveryLoop } from './delivery/delivery-loop.ts';
+import type { DeliveryTransport } from './delivery/transport.ts';
+import { headerFromAddress } from './header-from.ts';
+import { Journal, type MessageRow } from './journal.ts';
+import type { Logger } from './log.ts';
+import type { DataReply, ReceivedMessage } from './smtp-listener.ts';
+import { newSpoolId, Spool, type Cipher } from './spool.ts';
+import { renderForRecipients } from './tagging/delivered-form.ts';
+
+/** The scanner: a ScanPool in production (worker threads). */
+export interface Scanner {
+  scan(raw: Buffer, envelope: Envelope, options?: ScanOptions): Promise<Verdict>;
+}
+
+export type QuarantineReason = 'hold' | 'quarantine' | 'unscannable' | 'reject-after-accept';
+
+/** What the gateway needs of the quarantine store (src/quarantine/quarantine-store.ts). */
+export interface QuarantineSink {
+  add(i: { spoolId: string; raw: Buffer; envelope: Envelope; verdict: Verdict; reason: QuarantineReason; receivedAt: Date }): string;
+}
+
+/** What the gateway needs of the sender profile store (src/profiles/sender-profiles.ts). */
+export interface ProfileSink {
+  recordInbound(from: string, verdictAction: string, at: Date): void;
+  recordOutbound(to: string, at: Date): void;
+  lookup(fromAddress: string): SenderProfile;
+}
+
+export interface GatewayCoreOptions {
+  config: MedshieldConfig;
+  dataDir: string;
+  db: Db;
+  cipher: Cipher;
+  scanner: Scanner;
+  quarantine: QuarantineSink;
+  profiles: ProfileSink;
+  transport: DeliveryTransport;
+  logger: Logger;
+  /** Idle poll of the delivery loop (picks up releases queued by the CLI). */
+  pollIntervalMs?: number;
+}
+
+/** Emitted as 'disposed' once a message's fate is decided (tests and the demo listen). */
+export interface Disposition {
+  spoolId: string;
+  action: string;
+  outcome: 'delivering' | 'quarantined' | 'rejected';
+  score: number;
+  signals: string[];
+  quarantineId?: string;
+}
+
+interface WaitingSession {
+  waiting: boolean;
+  reply: (r: DataReply) => void;
+}
+
+/**
+ * The gateway's core: accepts a received message durably, scans it, and carries out the
+ * verdict. The SMTP listeners feed it; the delivery loop drains what it queues.
+ *
+ * Durability order for every message: spool file (fsync'd) → journal row (SQLite commit,
+ * synchronous=FULL) → 250. After a crash, `recover()` finishes every journalled message from
+ * where it stopped: a message is scanned at most once per run, its verdict is carried out
+ * in one transaction (quarantine entry, profile update and journal state together), and
+ * deliveries are idempotent per recipient.
+ */
+export class GatewayCore extends EventEmitter {
+  readonly journal: Journal;
+  readonly spool: Spool;
+  readonly deliveries: DeliveryLoop;
+  private readonly inProgress = new Map<string, Promise<void>>();
+  private readonly orgDomains: string[];
+  private stopped = false;
+
+  constructor(private readonly o: GatewayCoreOptions) {
+    super();
+    this.journal = new Journal(o.db, o.cipher);
+    this.spool = new Spool(o.dataDir, o.cipher);
+    this.orgDomains = o.config.org.domains;
+    this.deliveries = new DeliveryLoop({
+      journal: this.journal,
+      spool: this.spool,
+      transport: o.transport,
+      render: (m, raw) => this.render(m, raw),
+      retry: o.config.gateway.retry,
+      hostname: o.config.gateway.hostname,
+      logger: o.logger,
+      pollIntervalMs: o.pollIntervalMs,
+      onSettled: (m, d) =>
+        o.logger.info('message settled', {
+          spoolId: m.spoolId,
+          origin: m.origin,
+          delivered: d.filter((x) => x.state === 'delivered').length,
+          bounced: d.filter((x) => x.state === 'bounced').length,
+        }),
+    });
+  }
+
+  /** Finishes what a previous run left: undecided messages are scanned, due deliveries resume. */
+  recover(): void {
+    this.spool.clearTemporary();
+    this.sweepOrphans();
+    const undecided = this.journal.undecided();
+    if (undecided.length) this.o.logger.info('recovering accepted messages', { count: undecided.length });
+    for (const row of undecided) this.track(row.spoolId, this.process(row, null));
+    this.deliveries.start();
+  }
+
+  /**
+   * Spool files no open journal row names: written for a client that never got its 250, or
+   * left after a message was finished. `minAgeMs` spares files another process (a
+   * quarantine release) has just written and is about to journal.
+   */
+  sweepOrphans(minAgeMs = 10 * 60_000): number {
+    const known = this.journal.knownSpoolIds();
+    let removed = 0;
+    for (const id of this.spool.ids()) {
+      if (known.has(id)) continue;
+      if (minAgeMs > 0 && Date.now() - this.spool.mtime(id) < minAgeMs) continue;
+      this.spool.remove(id);
+      removed++;
+    }
+    return removed;
+  }
+
+  /** The listeners' DATA handler. */
+  async receive(m: ReceivedMessage): Promise<DataReply> {
+    const receivedAt = new Date();
+    const spoolId = newSpoolId(receivedAt.getTime());
+    const raw = Buffer.concat([Buffer.from(this.receivedHeader(m, spoolId, receivedAt)), m.raw]);
+    const rcptTo = [...new Set(m.rcptTo.map((r) => r.toLowerCase()))];
+    await this.spool.writeAsync(spoolId, raw);
+    this.journal.accept({
+      spoolId,
+      origin: m.listener === 'mx' ? 'inbound' : 'submission',
+      receivedAt,
+      clientIp: m.clientIp,
+      helo: m.helo,
+      mailFrom: m.mailFrom,
+      rcptTo,
+      authUser: m.authUser,
+      size: raw.length,
+    });
+    this.o.logger.info('accepted', { spoolId, listener: m.listener, clientIp: m.clientIp, mailFrom: m.mailFrom, rcptTo, size: raw.length, tls: m.tls, authUser: m.authUser });
+    const row = this.journal.message(spoolId)!;
+    // Durable now. The client waits for the verdict up to the session budget, so a reject
+    // can still be a 550 to the sender rather than a bounce we would have to send.
+    return new Promise<DataReply>((resolve) => {
+      const session: WaitingSession = { waiting: true, reply: resolve };
+      const timer = setTimeout(() => {
+        if (!session.waiting) return;
+        session.waiting = false;
+        resolve({ code: 250, message: `2.0.0 Queued as ${spoolId}; verdict pending` });
+      }, this.o.config.gateway.sessionBudgetMs);
+      this.track(
+        spoolId,
+        this.process(row, session, raw).finally(() => {
+          clearTimeout(timer);
+          if (session.waiting) {
+            session.waiting = false;
+            resolve({ code: 250, message: `2.0.0 Queued as ${spoolId}` });
+          }
+        }),
+      );
+    });
+  }
+
+  /** Resolves when no message is being scanned or disposed (shutdown, tests). */
+  async settled(): Promise<void> {
+    while (this.inProgress.size) await Promise.allSettled([...this.inProgress.values()]);
+  }
+
+  private track(spoolId: string, p: Promise<void>, attempt = 1): void {
+    const guarded = p.catch((err: Error) => this.retryLater(spoolId, attempt, err));
+    this.inProgress.set(spoolId, guarded);
+    void guarded.finally(() => {
+      if (this.inProgress.get(spoolId) === guarded) this.inProgress.delete(spoolId);
+    });
+  }
+
+  /**
+   * A failure while carrying out a verdict (a full disk, a locked store) is retried with
+   * backoff; the message stays journalled meanwhile, and a restart resumes it as well.
+   */
+  private retryLater(spoolId: string, attempt: number, err: Error): void {
+    const delayMs = Math.min(1000 * 2 ** (attempt - 1), 5 * 60_000);
+    this.o.logger.error('processing failed; retrying', { spoolId, attempt, retryInMs: delayMs, error: err.message });
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      const row = this.journal.message(spoolId);
+      if (!row || row.state !== 'received' || this.stopped) return;
+      this.track(spoolId, this.process(row, null), attempt + 1);
+    }, delayMs);
+    timer.unref();
+  }
+
+  /** No new work is started (shutdown). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async process(row: MessageRow, session: WaitingSession | null, rawIn?: Buffer): Promise<void> {
+    const raw = rawIn ?? this.spool.read(row.spoolId);
+    const verdict = row.verdict ?? (await this.scan(raw, row));
+    const inbound = row.origin === 'inbound';
+    const from = inbound ? verdict.summary.from || headerFromAddress(raw) || row.mailFrom : '';
+    const envelope = envelopeOf(row);
+    const at = row.receivedAt;
+
+    if (verdict.action === 'reject' && session?.waiting) {
+      session.waiting = false;
+      this.o.db.transaction(() => {
+        if (inbound && from) this.o.profiles.recordInbound(from, 'reject', at);
+        this.journal.recordSessionReply(row.spoolId, 550);
+        this.journal.finishWithoutDelivery(row.spoolId, 'reject', 'rejected', null, verdict);
+      })();
+      this.spool.remove(row.spoolId);
+      session.reply({ code: 550, message: `5.7.1 Message rejected as ${rejectReason(verdict)}` });
+      this.disposed(row, verdict, 'reject', 'rejected');
+      return;
+    }
+
+    if (verdict.action === 'deliver' || verdict.action === 'tag') {
+      this.o.db.transaction(() => {
+        if (inbound && from) this.o.profiles.recordInbound(from, verdict.action, at);
+        if (row.origin === 'submission') for (const r of row.rcptTo) this.o.profiles.recordOutbound(r, at);
+        this.journal.startDelivery(row.spoolId, verdict.action, verdict);
+      })();
+      this.disposed(row, verdict, verdict.action, 'delivering');
+      this.deliveries.kick();
+      return;
+    }
+
+    const reason: QuarantineReason = verdict.unscannable
+      ? 'unscannable'
+      : verdict.action === 'reject'
+        ? 'reject-after-accept'
+        : verdict.action === 'hold'
+          ? 'hold'
+          : 'quarantine';
+    const quarantineId = this.o.db.transaction(() => {
+      const id = this.o.quarantine.add({ spoolId: row.spoolId, raw, envelope, verdict, reason, receivedAt: at });
+      if (inbound && from) this.o.profiles.recordInbound(from, verdict.action, at);
+      this.journal.finishWithoutDelivery(row.spoolId, reason, 'quarantined', id, verdict);
+      return id;
+    })();
+    this.spool.remove(row.spoolId);
+    this.disposed(row, verdict, reason, 'quarantined', quarantineId);
+  }
+
+  private async scan(raw: Buffer, row: MessageRow): Promise<Verdict> {
+    let senderProfile: SenderProfile | null = null;
+    if (row.origin === 'inbound') {
+      const from = headerFromAddress(raw) || row.mailFrom;
+      try {
+        if (from) senderProfile = this.o.profiles.lookup(from);
+      } catch (err) {
+        this.o.logger.warn('sender profile lookup failed; scanning as unknown sender', { spoolId: row.spoolId, error: (err as Error).message });
+      }
+    }
+    const started = performance.now();
+    try {
+      return await this.o.scanner.scan(raw, envelopeOf(row), { senderProfile });
+    } catch (err) {
+      // Fail closed: a scanner that cannot answer sends the message to quarantine, never to an inbox.
+      return unscannableVerdict(`scanner error: ${(err as Error).message}`, Math.round(performance.now() - started));
+    }
+  }
+
+  private disposed(row: MessageRow, verdict: Verdict, action: string, outcome: Disposition['outcome'], quarantineId?: string): void {
+    const d: Disposition = {
+      spoolId: row.spoolId,
+      action,
+      outcome,
+      score: verdict.score,
+      signals: verdict.signals.filter((s) => s.score !== 0 || s.id === 'UNSCANNABLE').map((s) => s.id),
+      ...(quarantineId ? { quarantineId } : {}),
+    };
+    this.o.logger.info('verdict', { ...d, origin: row.origin, ms: verdict.ms });
+    this.emit('disposed', d);
+  }
+
+  private render(message: MessageRow, raw: Buffer): Promise<Buffer> {
+    return renderForRecipients(message, raw, {
+      authservId: this.o.config.authentication.authservId,
+      orgDomains: this.orgDomains,
+      orgName: this.o.config.org.name,
+      logger: this.o.logger,
+    });
+  }
+
+  private receivedHeader(m: ReceivedMessage, spoolId: string, at: Date): string {
+    const proto = `ESMTP${m.tls ? 'S' : ''}${m.authUser ? 'A' : ''}`;
+    const helo = (m.helo || 'unknown').replace(/[^\x21-\x7e]/g, '');
+    const forClause = m.rcptTo.length === 1 ? `\r\n\tfor <${m.rcptTo[0]}>` : '';
+    return `Received: from ${helo} ([${m.clientIp}])\r\n\tby ${this.o.config.gateway.hostname} (Medshield) with ${proto} id ${spoolId}${forClause};\r\n\t${rfc2822Date(at)}\r\n`;
+  }
+}
+
+function envelopeOf(row: MessageRow): Envelope {
+  return { clientIp: row.clientIp ?? undefined, helo: row.helo ?? undefined, mailFrom: row.mailFrom, rcptTo: row.rcptTo };
+}
+
+/** The 550 text: the rules or strongest signals, never message content. */
+function rejectReason(v: Verdict): string {
+  const top = v.signals
+    .filter((s) => s.score > 0)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 3)
+    .map((s) => s.id);
+  const why = v.rules.length ? v.rules[0]! : top.length ? top.join(', ') : 'policy';
+  return `unsafe (score ${v.score}: ${why})`.replace(/[^\x20-\x7e]/g, '?');
+}
+
+function rfc2822Date(d: Date): string {
+  return d.toUTCString().replace('GMT', '+0000');
+}

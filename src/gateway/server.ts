@@ -1,0 +1,216 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDnsFixture } from '../authenticate/resolver.ts';
+import type { MedshieldConfig } from '../config/schema.ts';
+import { loadOrCreateKey, MessageCipher } from '../crypto/message-cipher.ts';
+import type { ResolverSpec } from '../engine/resolver-spec.ts';
+import { ScanPool } from '../engine/worker-pool.ts';
+import { openDatabase, type Db } from '../store/database.ts';
+import { MaildirTransport } from './delivery/maildir.ts';
+import { RelayTransport } from './delivery/relay.ts';
+import type { DeliveryTransport } from './delivery/transport.ts';
+import { GatewayCore, type ProfileSink, type QuarantineSink, type Scanner } from './gateway.ts';
+import { HealthServer } from './health.ts';
+import { Housekeeping, type HousekeepingTasks } from './housekeeping.ts';
+import { IpLimits } from './ip-limits.ts';
+import { jsonLogger, type Logger } from './log.ts';
+import { verifyPassword } from './passwords.ts';
+import type { RuntimeSettings } from './runtime-settings.ts';
+import { SettingError } from './runtime-settings.ts';
+import { SmtpListener, type DataReply } from './smtp-listener.ts';
+import { loadTlsIdentity } from './tls-identity.ts';
+
+/** The other modules the gateway works with (the quarantine and profile stores by default). */
+export interface GatewayStores {
+  quarantine: QuarantineSink;
+  profiles: ProfileSink;
+  housekeeping?: HousekeepingTasks;
+}
+
+export interface StoreContext {
+  db: Db;
+  dataDir: string;
+  key: Buffer;
+  cipher: MessageCipher;
+  config: MedshieldConfig;
+}
+
+export interface StartOptions {
+  config: MedshieldConfig;
+  runtime: RuntimeSettings;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** A scanner instead of the worker pool (tests). */
+  scanner?: Scanner & { close(): Promise<void> };
+  /** Worker script for the pool (tests substitute a scripted one). */
+  scanWorkerUrl?: URL;
+  stores?: (ctx: StoreContext) => GatewayStores;
+  pollIntervalMs?: number;
+  /** How long shutdown waits for open SMTP sessions before answering them 421. */
+  closeTimeoutMs?: number;
+}
+
+export interface RunningGateway {
+  core: GatewayCore;
+  db: Db;
+  ports: { smtp: number; submission: number | null; http: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `medshield serve`: the store, the scan pool, recovery of what a previous run left,
+ * the SMTP listeners (MX and submission), the delivery loop, /healthz and housekeeping.
+ */
+export async function startGateway(o: StartOptions): Promise<RunningGateway> {
+  const { config, runtime } = o;
+  const g = config.gateway;
+  const logger = o.logger ?? jsonLogger();
+  const accepted = new Set((g.acceptedDomains.length ? g.acceptedDomains : config.org.domains).map((d) => d.toLowerCase()));
+  if (accepted.size === 0) throw new SettingError('gateway.acceptedDomains: no domain to accept mail for (set org.domains or gateway.acceptedDomains)');
+
+  mkdirSync(runtime.dataDir, { recursive: true, mode: 0o700 });
+  const key = loadOrCreateKey(runtime.dataDir, o.env ?? process.env);
+  const cipher = new MessageCipher(key);
+  const db = openDatabase(join(runtime.dataDir, 'medshield.db'));
+  const cleanups: (() => Promise<void> | void)[] = [() => void db.close()];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    const stores = o.stores ? o.stores({ db, dataDir: runtime.dataDir, key, cipher, config }) : (await import('./stores.ts')).openStores({ db, dataDir: runtime.dataDir, key, cipher, config });
+
+    let scanner = o.scanner;
+    if (!scanner) {
+      const pool = new ScanPool({ config, resolver: resolverSpec(config), size: g.scanWorkers, workerUrl: o.scanWorkerUrl });
+      cleanups.push(() => pool.close());
+      await pool.ready();
+      scanner = pool;
+    } else {
+      cleanups.push(() => scanner!.close());
+    }
+
+    const transport: DeliveryTransport = runtime.relay
+      ? new RelayTransport({ ...runtime.relay, hostname: g.hostname, ...g.relay })
+      : new MaildirTransport(join(runtime.dataDir, 'maildir'));
+    cleanups.push(() => transport.close());
+
+    const core = new GatewayCore({ config, dataDir: runtime.dataDir, db, cipher, scanner, quarantine: stores.quarantine, profiles: stores.profiles, transport, logger, pollIntervalMs: o.pollIntervalMs });
+    core.recover();
+    cleanups.push(async () => {
+      await core.deliveries.stop();
+    });
+    cleanups.push(() => Promise.race([core.settled(), delay(o.closeTimeoutMs ?? 10_000)]));
+    cleanups.push(() => core.stop());
+
+    const tls = await loadTlsIdentity({ cert: g.tls.cert, key: g.tls.key, dataDir: runtime.dataDir, hostname: g.hostname });
+    const ipLimits = new IpLimits(g.limits.maxConnectionsPerIp, g.limits.messagesPerMinutePerIp);
+    const sweep = setInterval(() => ipLimits.sweep(), 60_000);
+    sweep.unref();
+    cleanups.push(() => clearInterval(sweep));
+    const common = {
+      hostname: g.hostname,
+      host: g.listenHost,
+      tls,
+      maxMessageBytes: g.maxMessageBytes,
+      maxRecipients: g.maxRecipients,
+      maxConnections: g.limits.maxConnections,
+      socketTimeoutMs: g.limits.socketTimeoutMs,
+      rejectBareLf: g.rejectBareLf,
+      closeTimeoutMs: o.closeTimeoutMs ?? 10_000,
+      ipLimits,
+      logger,
+      receive: (m: Parameters<GatewayCore['receive']>[0]) => core.receive(m),
+    };
+    const recipients = new Set(g.acceptedRecipients);
+    const mx = new SmtpListener({
+      ...common,
+      kind: 'mx',
+      port: runtime.smtpPort,
+      checkRecipient: (address): DataReply | null => {
+        const a = address.toLowerCase();
+        if (!accepted.has(a.split('@').pop() ?? '')) return { code: 550, message: '5.7.1 Relaying denied: we do not accept mail for that domain' };
+        if (recipients.size && !recipients.has(a)) return { code: 550, message: '5.1.1 No such recipient here' };
+        return null;
+      },
+    });
+    const ports = { smtp: await mx.listen(), submission: null as number | null, http: 0 };
+    cleanups.push(() => mx.close());
+
+    if (runtime.submissionPort !== null) {
+      const users = new Map(g.submission.users.map((u) => [u.username.toLowerCase(), u]));
+      const submission = new SmtpListener({
+        ...common,
+        kind: 'submission',
+        port: runtime.submissionPort,
+        authenticate: async (username, password) => {
+          const user = users.get(username.toLowerCase());
+          // Unknown users cost a hash too, so response time does not reveal who exists.
+          if (!user) {
+            await verifyPassword(password, DUMMY_HASH);
+            return false;
+          }
+          return verifyPassword(password, user.passwordHash);
+        },
+        checkSender: (username, address) => {
+          const user = users.get(username.toLowerCase());
+          if (!user) return false;
+          const a = address.toLowerCase();
+          if (user.senders.length) return user.senders.includes(a);
+          if (user.username.includes('@')) return a === user.username.toLowerCase();
+          return config.org.domains.includes(a.split('@').pop() ?? '');
+        },
+      });
+      ports.submission = await submission.listen();
+      cleanups.push(() => submission.close());
+    }
+
+    const health = new HealthServer(() => ({ ports, queue: core.journal.stats(), delivery: transport.name }));
+    ports.http = await health.listen(runtime.httpPort, g.listenHost);
+    cleanups.push(() => health.close());
+
+    const housekeeping = new Housekeeping({ core, purgeIntervalMs: g.housekeeping.purgeIntervalMs, tasks: stores.housekeeping, logger });
+    housekeeping.start();
+    cleanups.push(() => housekeeping.stop());
+
+    logger.info('medshield gateway started', {
+      smtpPort: ports.smtp,
+      submissionPort: ports.submission,
+      httpPort: ports.http,
+      dataDir: runtime.dataDir,
+      delivery: runtime.relay ? `relay ${runtime.relay.host}:${runtime.relay.port}` : `maildir ${join(runtime.dataDir, 'maildir')}`,
+      acceptedDomains: [...accepted],
+      tls: tls.source,
+    });
+
+    let stopping: Promise<void> | null = null;
+    return {
+      core,
+      db,
+      ports,
+      // Cleanups run newest first: housekeeping, HTTP, listeners (no new mail), then messages
+      // in progress, deliveries, transport, scanner, store. Accepted mail is journalled either way.
+      stop: () =>
+        (stopping ??= (async () => {
+          logger.info('medshield gateway stopping');
+          await cleanup();
+          logger.info('medshield gateway stopped');
+        })()),
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+function resolverSpec(config: MedshieldConfig): ResolverSpec {
+  const d = config.gateway.dns;
+  if (d.mode === 'offline') return { kind: 'offline' };
+  if (d.mode === 'fixture') return { kind: 'fixture', records: loadDnsFixture(d.fixture!) };
+  return { kind: 'system', timeoutMs: config.authentication.timeoutMs };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
