@@ -2,7 +2,7 @@
  * Builds the face fixtures from the sample photographs shipped in npm packages (the only
  * face photos available offline):
  *
- *   fixtures/demo-org/photos/p01.jpg … p12.jpg   headshots of twelve different people, the
+ *   fixtures/demo-org/photos/p01.jpg … p13.jpg   headshots of thirteen different people, the
  *                                                photos of St. Mary's Health's directory
  *   test/fixtures/faces/pNN-resized.jpg          each headshot smaller, brighter, re-encoded
  *   test/fixtures/faces/pNN-cropped.png          each headshot cropped a little, as PNG
@@ -29,7 +29,8 @@ const PHOTOS = path.join(ROOT, 'fixtures/demo-org/photos');
 const TEST_FACES = path.join(ROOT, 'test/fixtures/faces');
 const require = createRequire(import.meta.url);
 
-const PEOPLE = 12;
+/** p01–p12 are St. Mary's providers in fixtures/demo-org; p13 is for a partner clinician (tests of verified partners' mail). */
+const PEOPLE = 13;
 const STRANGERS = 2;
 /**
  * Faces at least this alike may be the same person photographed twice. (Different people in

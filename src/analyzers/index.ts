@@ -4,6 +4,7 @@ import { authentication } from './authentication/index.ts';
 import { brandImpersonation } from './brand-impersonation/index.ts';
 import { callbackNumber } from './callback-number/index.ts';
 import { clinicianImpersonation } from './clinician-impersonation/index.ts';
+import { clinicianPhoto } from './clinician-photo/index.ts';
 import { contentClassifier } from './content-classifier/index.ts';
 import { contentIntent } from './content-intent/index.ts';
 import { imageText } from './image-text/index.ts';
@@ -24,6 +25,7 @@ export const ANALYZERS: Analyzer[] = [
   attachments,
   contentIntent,
   clinicianImpersonation,
+  clinicianPhoto,
   callbackNumber,
   spamTactics,
   imageText,

@@ -1,28 +1,36 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { readImageSize, type ImageFormat } from '../ocr/image-size.ts';
-import { dhash64, HASH_SIDE, phash64, type PerceptualHashes } from './phash.ts';
+import { areaResample, dhash64, HASH_SIDE, phash64, type PerceptualHashes, type Region } from './phash.ts';
 
 /**
  * One cheap look at an image: its header size, perceptual hashes and colour statistics,
- * all from a single decode into a 64×64 thumbnail. This is what every embedded image of a
- * message costs; face inference (face-embedder.ts) runs only where this look says a face
- * could be (face-gate.ts) and the hashes did not already recognise the picture.
+ * all from a single decode. This is what every embedded image of a message costs; face
+ * inference (face-embedder.ts) runs only where this look says a face could be
+ * (face-gate.ts) and the hashes did not already recognise the picture.
+ *
+ * The picture is decoded once by sharp to at most DECODE_SIDE pixels a side; the 32×32 grey
+ * thumbnails of the hashes (of the picture, and of the crops of directory photos) are
+ * area-resampled here from those pixels, so a message image and a directory photo are
+ * reduced by exactly the same arithmetic, and the colour statistics read them directly.
  */
 
-export const THUMB_SIDE = 64;
+const DECODE_SIDE = 256;
 
 export interface ColourStats {
-  /** Share of thumbnail pixels in the YCbCr skin-tone range (Chai & Ngan 1999). */
+  /** Share of pixels in the YCbCr skin-tone range (Chai & Ngan 1999). */
   skinFraction: number;
+  /**
+   * Share of pixels that are skin-toned and softly shaded (brightness steps of 0.5–20 to a
+   * neighbour): skin in a photograph. Orange bars, beige panels and warm logo colours are
+   * flat inside and sharp at their edges, so they do not count (fixtures: headshots 0.09–0.81,
+   * a flyer with a portrait 0.03, drawn logos and charts 0.001 at most).
+   */
+  softSkinFraction: number;
+  /** Share of pixels with a soft brightness step to a neighbour: photographic shading. */
+  softFraction: number;
   /** Mean distance from grey in the CbCr plane (0 for greyscale pictures). */
   meanChroma: number;
-  /** Distinct colours at 4 bits per channel: photographs have hundreds, logos and charts a few dozen. */
-  distinctColours: number;
-  /** Share of pixels in the most common of those colours (a flat background). */
-  dominantFraction: number;
-  /** Distinct brightness levels (of 32). */
-  lumaLevels: number;
 }
 
 export interface ImageProbe {
@@ -51,6 +59,15 @@ export function sha256Hex(buf: Buffer): string {
   return createHash('sha256').update(buf).digest('hex');
 }
 
+interface Planes {
+  width: number;
+  height: number;
+  r: Float64Array;
+  g: Float64Array;
+  b: Float64Array;
+  luma: Float64Array;
+}
+
 /** Probes one image; `skip` says why it is not worth looking at (or could not be read). Never throws. */
 export async function probeImage(image: Buffer, limits: ProbeLimits = DEFAULT_PROBE_LIMITS, sha256 = sha256Hex(image)): Promise<ProbeResult> {
   // The header decides before any pixel is decoded: hostile or useless images cost nothing.
@@ -60,65 +77,95 @@ export async function probeImage(image: Buffer, limits: ProbeLimits = DEFAULT_PR
   if (width < limits.minSide || height < limits.minSide) return { skip: `${width}×${height} px, smaller than ${limits.minSide} px` };
   if (width * height > limits.maxPixels) return { skip: `${width}×${height} px, over ${limits.maxPixels} pixels` };
   if (Math.max(width, height) / Math.min(width, height) > limits.maxAspect) return { skip: `${width}×${height} px, a banner or divider` };
-  let pixels: Buffer;
+  let planes: Planes;
   try {
-    const { data, info } = await sharp(image, { limitInputPixels: limits.maxPixels, failOn: 'error' })
-      .rotate()
-      .flatten({ background: '#ffffff' })
-      .resize(THUMB_SIDE, THUMB_SIDE, { fit: 'fill' })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3 || data.length !== THUMB_SIDE * THUMB_SIDE * 3) return { skip: `unexpected decoded layout (${info.channels} channels)` };
-    pixels = data;
+    planes = await decode(image, limits.maxPixels);
   } catch (err) {
     return { skip: `undecodable ${format}: ${(err as Error).message.split('\n')[0]}` };
   }
-  const luma = lumaOf(pixels);
-  const grey = downsample2x(luma, THUMB_SIDE);
-  return { probe: { sha256, format, width, height, hashes: { phash: phash64(grey), dhash: dhash64(grey) }, stats: colourStats(pixels, luma) } };
+  return { probe: { sha256, format, width, height, hashes: regionHashes(planes), stats: colourStats(planes) } };
 }
 
-function lumaOf(rgb: Buffer): Float64Array {
-  const out = new Float64Array(rgb.length / 3);
-  for (let i = 0, p = 0; i < out.length; i++, p += 3) out[i] = 0.299 * rgb[p] + 0.587 * rgb[p + 1] + 0.114 * rgb[p + 2];
-  return out;
+/**
+ * Crops of a directory photo, as [left, top, right, bottom] shares cut away: uncropped, even
+ * margins, one side, and two adjacent sides. Hashing a picture is global, so a copy cropped by
+ * a few per cent drifts 8–18 bits from the original, as far as different people's portraits
+ * lie from each other (16 and up). Against the nearest of these crops, copies resized,
+ * re-encoded, brightened, greyed or cropped by up to 10 % stay within 7 bits, and different
+ * people's portraits no nearer than 18 (scripts/bench-faces.ts).
+ */
+const CROP_VARIANTS: readonly (readonly [number, number, number, number])[] = [
+  [0, 0, 0, 0],
+  [0.04, 0.04, 0.04, 0.04],
+  [0.08, 0.08, 0.08, 0.08],
+  [0.12, 0.12, 0.12, 0.12],
+  ...[0.06, 0.12].flatMap((m) => [[m, 0, 0, 0] as const, [0, m, 0, 0] as const, [0, 0, m, 0] as const, [0, 0, 0, m] as const]),
+  [0.06, 0.06, 0, 0],
+  [0, 0.06, 0.06, 0],
+  [0, 0, 0.06, 0.06],
+  [0.06, 0, 0, 0.06],
+];
+
+/** Hashes of a photo and of its slightly cropped variants (CROP_VARIANTS), from one decode. Throws on undecodable images. */
+export async function cropVariantHashes(image: Buffer, maxPixels = DEFAULT_PROBE_LIMITS.maxPixels): Promise<PerceptualHashes[]> {
+  const planes = await decode(image, maxPixels);
+  const { width: w, height: h } = planes;
+  return CROP_VARIANTS.map(([l, t, r, b]) => {
+    const left = l * w;
+    const top = t * h;
+    return regionHashes(planes, { left, top, width: w * (1 - l - r), height: h * (1 - t - b) });
+  });
 }
 
-/** 64×64 → 32×32 by averaging each 2×2 block (exact, since the sides divide). */
-function downsample2x(src: Float64Array, side: number): Float64Array {
-  const half = side / 2;
-  if (half !== HASH_SIDE) throw new RangeError(`thumbnail side ${side} does not halve to ${HASH_SIDE}`);
-  const out = new Float64Array(half * half);
-  for (let y = 0; y < half; y++) {
-    for (let x = 0; x < half; x++) {
-      const i = 2 * y * side + 2 * x;
-      out[y * half + x] = (src[i] + src[i + 1] + src[i + side] + src[i + side + 1]) / 4;
+async function decode(image: Buffer, maxPixels: number): Promise<Planes> {
+  const { data, info } = await sharp(image, { limitInputPixels: maxPixels, failOn: 'error' })
+    .rotate()
+    .flatten({ background: '#ffffff' })
+    .resize(DECODE_SIDE, DECODE_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`unexpected decoded layout (${info.channels} channels)`);
+  const n = info.width * info.height;
+  const planes: Planes = { width: info.width, height: info.height, r: new Float64Array(n), g: new Float64Array(n), b: new Float64Array(n), luma: new Float64Array(n) };
+  for (let i = 0, p = 0; i < n; i++, p += 3) {
+    planes.r[i] = data[p];
+    planes.g[i] = data[p + 1];
+    planes.b[i] = data[p + 2];
+    planes.luma[i] = 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
+  }
+  return planes;
+}
+
+function regionHashes(planes: Planes, region?: Region): PerceptualHashes {
+  const grey = areaResample(planes.luma, planes.width, planes.height, HASH_SIDE, HASH_SIDE, region);
+  return { phash: phash64(grey), dhash: dhash64(grey) };
+}
+
+function colourStats(planes: Planes): ColourStats {
+  const { width: w, height: h, r, g, b, luma } = planes;
+  let skin = 0;
+  let softSkin = 0;
+  let soft = 0;
+  let chroma = 0;
+  let counted = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const cb = 128 - 0.168736 * r[i] - 0.331264 * g[i] + 0.5 * b[i];
+      const cr = 128 + 0.5 * r[i] - 0.418688 * g[i] - 0.081312 * b[i];
+      chroma += Math.hypot(cb - 128, cr - 128);
+      if (x === w - 1 || y === h - 1) continue;
+      counted++;
+      const step = Math.max(Math.abs(luma[i + 1] - luma[i]), Math.abs(luma[i + w] - luma[i]));
+      const isSoft = step >= 0.5 && step <= 20;
+      const isSkin = cb >= 77 && cb <= 127 && cr >= 133 && cr <= 173 && luma[i] >= 40;
+      if (isSoft) soft++;
+      if (isSkin) skin++;
+      if (isSoft && isSkin) softSkin++;
     }
   }
-  return out;
-}
-
-function colourStats(rgb: Buffer, luma: Float64Array): ColourStats {
-  const n = luma.length;
-  const bins = new Map<number, number>();
-  const levels = new Set<number>();
-  let skin = 0;
-  let chroma = 0;
-  for (let i = 0, p = 0; i < n; i++, p += 3) {
-    const r = rgb[p];
-    const g = rgb[p + 1];
-    const b = rgb[p + 2];
-    const cb = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b;
-    const cr = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b;
-    if (cb >= 77 && cb <= 127 && cr >= 133 && cr <= 173 && luma[i] >= 40) skin++;
-    chroma += Math.hypot(cb - 128, cr - 128);
-    const key = ((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4);
-    bins.set(key, (bins.get(key) ?? 0) + 1);
-    levels.add(Math.min(31, Math.floor(luma[i] / 8)));
-  }
-  let dominant = 0;
-  for (const c of bins.values()) dominant = Math.max(dominant, c);
-  return { skinFraction: skin / n, meanChroma: chroma / n, distinctColours: bins.size, dominantFraction: dominant / n, lumaLevels: levels.size };
+  const n = Math.max(1, counted);
+  return { skinFraction: skin / n, softSkinFraction: softSkin / n, softFraction: soft / n, meanChroma: chroma / (w * h) };
 }

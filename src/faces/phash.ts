@@ -95,21 +95,35 @@ function bitsToHex(bit: (i: number) => boolean): string {
   return hex;
 }
 
-/** Box-filter resampling with fractional cell edges (each output cell averages exactly the input area it covers). */
-export function areaResample(src: ArrayLike<number>, sw: number, sh: number, dw: number, dh: number): Float64Array {
+export interface Region {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Box-filter resampling with fractional cell edges: each output cell averages exactly the
+ * input area it covers (of `region`, default the whole plane). The same code shrinks every
+ * picture and every crop, so that hashes of the two sides of a comparison are made alike.
+ */
+export function areaResample(src: ArrayLike<number>, sw: number, sh: number, dw: number, dh: number, region: Region = { left: 0, top: 0, width: sw, height: sh }): Float64Array {
+  if (region.left < 0 || region.top < 0 || region.width <= 0 || region.height <= 0 || region.left + region.width > sw + 1e-6 || region.top + region.height > sh + 1e-6) {
+    throw new RangeError('region outside the image');
+  }
   const out = new Float64Array(dw * dh);
-  const fx = sw / dw;
-  const fy = sh / dh;
+  const fx = region.width / dw;
+  const fy = region.height / dh;
   for (let oy = 0; oy < dh; oy++) {
-    const y0 = oy * fy;
+    const y0 = region.top + oy * fy;
     const y1 = y0 + fy;
     for (let ox = 0; ox < dw; ox++) {
-      const x0 = ox * fx;
+      const x0 = region.left + ox * fx;
       const x1 = x0 + fx;
       let sum = 0;
-      for (let y = Math.floor(y0); y < Math.ceil(y1); y++) {
+      for (let y = Math.floor(y0); y < Math.min(Math.ceil(y1), sh); y++) {
         const wy = Math.min(y + 1, y1) - Math.max(y, y0);
-        for (let x = Math.floor(x0); x < Math.ceil(x1); x++) {
+        for (let x = Math.floor(x0); x < Math.min(Math.ceil(x1), sw); x++) {
           const wx = Math.min(x + 1, x1) - Math.max(x, x0);
           sum += wx * wy * src[y * sw + x];
         }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { MemoryDirectory } from '../directory/directory.ts';
+import { demoDirectoryData } from '../directory/test-fixtures.ts';
 
 /**
  * Images for the faces tests and benchmark: the committed headshot fixtures and their
@@ -11,7 +13,7 @@ import sharp from 'sharp';
 export const DEMO_PHOTOS = fileURLToPath(new URL('../../fixtures/demo-org/photos/', import.meta.url));
 export const FACE_FIXTURES = fileURLToPath(new URL('../../test/fixtures/faces/', import.meta.url));
 
-export const PHOTO_IDS = Array.from({ length: 12 }, (_, i) => `p${String(i + 1).padStart(2, '0')}`);
+export const PHOTO_IDS = Array.from({ length: 13 }, (_, i) => `p${String(i + 1).padStart(2, '0')}`);
 
 export const directoryPhoto = (id: string): Buffer => readFileSync(`${DEMO_PHOTOS}${id}.jpg`);
 export const resizedCopy = (id: string): Buffer => readFileSync(`${FACE_FIXTURES}${id}-resized.jpg`);
@@ -81,4 +83,19 @@ export function corruptJpeg(): Buffer {
   const broken = Buffer.from(real.subarray(0, 600));
   broken.fill(0x5a, 300);
   return broken;
+}
+
+/**
+ * The test directory of src/directory/test-fixtures.ts (St. Mary's Health and Lakeside
+ * Cardiology) with photos: those of fixtures/demo-org for the same people, and p13 for the
+ * partner cardiologist Dr. Alan Brooks.
+ */
+export function directoryWithPhotos(): MemoryDirectory {
+  const data = demoDirectoryData();
+  const photos: Record<string, string> = { Carter: 'p01', Núñez: 'p02', Hale: 'p03', Raman: 'p04', Müller: 'p05', "O'Connor": 'p07', Brooks: 'p13' };
+  for (const p of data.persons) {
+    const id = photos[p.family];
+    if (id) p.photos = [{ path: `${DEMO_PHOTOS}${id}.jpg` }];
+  }
+  return new MemoryDirectory(data);
 }
