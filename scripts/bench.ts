@@ -4,7 +4,11 @@
  * a baseline (mailparser's simpleParser with default options, single thread) so the
  * figures read as ratios rather than absolute numbers from a machine nobody else has.
  *
- *   npm run bench [-- --corpora DIR] [--limit N] [--workers N] [--no-ocr]
+ * With --directory FILE the engine runs twice, without and with the provider directory, so
+ * the directory's own cost (name matching for every message, faces only where there are
+ * images) reads as a difference measured on the same messages in the same run.
+ *
+ *   npm run bench [-- --corpora DIR] [--limit N] [--workers N] [--no-ocr] [--directory FILE]
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,6 +24,7 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     'no-ocr': { type: 'boolean' },
     json: { type: 'boolean' },
+    directory: { type: 'string' },
   },
 });
 
@@ -76,52 +81,70 @@ const baseline = { cpuMsPerMessage: (cpuMs() - cpu0) / messages.length, wallMs: 
 // Engine: the full pipeline on all cores.
 let config = defaultConfig();
 if (values['no-ocr']) config = validateConfig({ ...config, analyzers: { ...config.analyzers, 'image-text': { enabled: false } } });
-const pool = new ScanPool({ config, resolver: { kind: 'offline' }, size: values.workers ? Number(values.workers) : undefined });
-await pool.ready();
-cpu0 = cpuMs();
-wall0 = performance.now();
-const latencies: number[] = [];
-const stageTotals: Record<string, number> = {};
-let unscannable = 0;
-let next = 0;
-async function lane() {
-  while (next < messages.length) {
-    const i = next++;
-    const v = await pool.scan(messages[i]);
-    latencies.push(v.ms);
-    if (v.unscannable) unscannable++;
-    for (const [k, ms] of Object.entries(v.timings)) stageTotals[k] = (stageTotals[k] ?? 0) + ms;
+
+async function runEngine(config: ReturnType<typeof defaultConfig>) {
+  const pool = new ScanPool({ config, resolver: { kind: 'offline' }, size: values.workers ? Number(values.workers) : undefined });
+  await pool.ready();
+  const cpu0 = cpuMs();
+  const wall0 = performance.now();
+  const latencies: number[] = [];
+  const stageTotals: Record<string, number> = {};
+  let unscannable = 0;
+  let next = 0;
+  async function lane() {
+    while (next < messages.length) {
+      const i = next++;
+      const v = await pool.scan(messages[i]);
+      latencies.push(v.ms);
+      if (v.unscannable) unscannable++;
+      for (const [k, ms] of Object.entries(v.timings)) stageTotals[k] = (stageTotals[k] ?? 0) + ms;
+    }
   }
+  await Promise.all(Array.from({ length: pool.size * 2 }, lane));
+  const wallMs = performance.now() - wall0;
+  const engineCpu = cpuMs() - cpu0;
+  await pool.close();
+  return {
+    messages: messages.length,
+    workers: pool.size,
+    messagesPerSecond: Math.round((messages.length / wallMs) * 1000),
+    cpuMsPerMessage: +(engineCpu / messages.length).toFixed(2),
+    latencyMsP50: +quantile(latencies, 0.5).toFixed(2),
+    latencyMsP99: +quantile(latencies, 0.99).toFixed(2),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    unscannable,
+    baselineParseCpuMsPerMessage: +baseline.cpuMsPerMessage.toFixed(2),
+    ratioToBaseline: +(engineCpu / messages.length / baseline.cpuMsPerMessage).toFixed(2),
+    stageMsPerMessage: Object.fromEntries(
+      Object.entries(stageTotals)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, +(v / messages.length).toFixed(3)]),
+    ),
+  };
 }
-await Promise.all(Array.from({ length: pool.size * 2 }, lane));
-const wallMs = performance.now() - wall0;
-const engineCpu = cpuMs() - cpu0;
-await pool.close();
 
-const result = {
-  messages: messages.length,
-  workers: pool.size,
-  messagesPerSecond: Math.round((messages.length / wallMs) * 1000),
-  cpuMsPerMessage: +(engineCpu / messages.length).toFixed(2),
-  latencyMsP50: +quantile(latencies, 0.5).toFixed(2),
-  latencyMsP99: +quantile(latencies, 0.99).toFixed(2),
-  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-  unscannable,
-  baselineParseCpuMsPerMessage: +baseline.cpuMsPerMessage.toFixed(2),
-  ratioToBaseline: +(engineCpu / messages.length / baseline.cpuMsPerMessage).toFixed(2),
-  stageMsPerMessage: Object.fromEntries(
-    Object.entries(stageTotals)
-      .sort((a, b) => b[1] - a[1])
-      .map(([k, v]) => [k, +(v / messages.length).toFixed(3)]),
-  ),
-};
+const result = await runEngine(config);
+const withDirectory = values.directory
+  ? await runEngine(validateConfig({ ...config, directory: { ...config.directory, file: resolve(values.directory) } }))
+  : undefined;
 
-if (values.json) console.log(JSON.stringify(result, null, 2));
+function print(label: string, r: typeof result) {
+  console.log(label);
+  console.log(`messages            ${r.messages} (${r.unscannable} unscannable), ${r.workers} workers`);
+  console.log(`throughput          ${r.messagesPerSecond} messages/s`);
+  console.log(`CPU per message     ${r.cpuMsPerMessage} ms  (baseline mailparser parse: ${r.baselineParseCpuMsPerMessage} ms; ratio ${r.ratioToBaseline}×)`);
+  console.log(`latency p50 / p99   ${r.latencyMsP50} / ${r.latencyMsP99} ms`);
+  console.log(`peak RSS            ${r.peakRssMb} MB (the process so far)`);
+  console.log(`stage ms/message    ${Object.entries(r.stageMsPerMessage).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
+
+if (values.json) console.log(JSON.stringify(withDirectory ? { withoutDirectory: result, withDirectory } : result, null, 2));
 else {
-  console.log(`messages            ${result.messages} (${result.unscannable} unscannable), ${result.workers} workers`);
-  console.log(`throughput          ${result.messagesPerSecond} messages/s`);
-  console.log(`CPU per message     ${result.cpuMsPerMessage} ms  (baseline mailparser parse: ${result.baselineParseCpuMsPerMessage} ms; ratio ${result.ratioToBaseline}×)`);
-  console.log(`latency p50 / p99   ${result.latencyMsP50} / ${result.latencyMsP99} ms`);
-  console.log(`peak RSS            ${result.peakRssMb} MB`);
-  console.log(`stage ms/message    ${Object.entries(result.stageMsPerMessage).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  print(withDirectory ? 'engine without a directory' : 'engine', result);
+  if (withDirectory) {
+    console.log('');
+    print(`engine with the directory ${values.directory}`, withDirectory);
+    const extra = withDirectory.cpuMsPerMessage - result.cpuMsPerMessage;
+    console.log(`directory cost      ${extra.toFixed(2)} ms CPU per message (${((withDirectory.cpuMsPerMessage / result.cpuMsPerMessage - 1) * 100).toFixed(1)}%)`);
+  }
 }

@@ -42,7 +42,16 @@ async function* walk(dir: string, onError: (path: string, err: Error) => void): 
     if (e.name.startsWith('.')) continue;
     const full = join(dir, e.name);
     if (e.isDirectory()) yield* walk(full, onError);
-    else if (e.isFile()) yield { file: full, read: () => readFile(full) };
+    else if (e.isFile() || (e.isSymbolicLink() && (await isFileBehindLink(full)))) yield { file: full, read: () => readFile(full) };
+  }
+}
+
+/** Links to files are messages too (corpora split into folds by links); links to folders are not walked, so no loops. */
+async function isFileBehindLink(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -43,7 +43,7 @@ export interface ClaimInput {
 
 /** A capitalised name word ("Smith", "O'Connor", "García-López") or an initial ("J." or "J" alone). */
 const NAME_TOKEN = String.raw`(?:[A-Z][\p{Ll}\p{Lu}'’-]*[\p{Ll}'’]|[A-Z](?:\.|(?=[ \t,]|$)))`;
-const PARTICLE_WORDS = ['van', 'von', 'de', 'der', 'den', 'del', 'della', 'la', 'le', 'da', 'di', 'du', 'dos', 'ter', 'ten'];
+const PARTICLE_WORDS = ['van', 'von', 'de', 'der', 'den', 'del', 'della', 'la', 'le', 'da', 'di', 'du', 'dos', 'das', 'ter', 'ten', 'bin', 'ibn', 'al', 'el'];
 const PARTICLES = new Set(PARTICLE_WORDS);
 const PARTICLE = `(?:${PARTICLE_WORDS.join('|')})`;
 const NAME_SEQ = String.raw`${NAME_TOKEN}(?:[ \t]+(?:${NAME_TOKEN}|${PARTICLE}(?=[ \t]+(?:[A-Z]|${PARTICLE}[ \t]))))*`;
@@ -166,6 +166,8 @@ export function personNameClaim(raw: string, source: ClaimSource): ClinicianClai
   if (!parsed?.family) return null;
   const words = [parsed.given, ...parsed.middle, ...parsed.family.split(/\s+/)].filter(Boolean);
   if (words.some((w) => ORG_WORDS.has(w.toLowerCase().replace(/[.'’]/g, '')))) return null;
+  // Names are capitalised word by word, particles aside: "On Behalf of Gundry MD" is a phrase.
+  if (words.some((w) => !/^\p{Lu}/u.test(w) && !PARTICLES.has(w))) return null;
   // "St." or "Mt." opening a line is a place, not a given name.
   if (parsed.given && /^[A-Za-z]{2,3}\.$/.test(parsed.given)) return null;
   if (!parsed.given && !parsed.doctorTitle) return null;

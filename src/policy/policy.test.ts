@@ -12,7 +12,9 @@ describe('policy', () => {
     assert.equal(decide([sig('A', 2), sig('B', 3)], policy).action, 'tag');
     assert.equal(decide([sig('A', 6), sig('B', 4)], policy).action, 'quarantine');
     assert.equal(decide([sig('A', 30)], policy).action, 'reject');
-    assert.equal(decide([sig('A', 12), sig('HAM', -4)], policy).action, 'tag');
+    assert.equal(decide([sig('A', 7.5)], policy).action, 'tag');
+    assert.equal(decide([sig('A', 8)], policy).action, 'quarantine');
+    assert.equal(decide([sig('A', 10), sig('HAM', -4)], policy).action, 'tag');
   });
 
   it('fails closed: unscannable or failed analysis is never delivered', () => {

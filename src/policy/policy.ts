@@ -37,11 +37,11 @@ export const policySchema = z
     thresholds: z
       .object({
         tag: z.number().default(5),
-        quarantine: z.number().default(10),
+        quarantine: z.number().default(8),
         reject: z.number().default(25),
       })
       .strict()
-      .default({ tag: 5, quarantine: 10, reject: 25 })
+      .default({ tag: 5, quarantine: 8, reject: 25 })
       .refine((t) => t.tag <= t.quarantine && t.quarantine <= t.reject, { message: 'thresholds must satisfy tag ≤ quarantine ≤ reject' }),
     /** Weight overrides by signal id. */
     weights: z.record(z.string(), z.number()).default({}),
@@ -74,6 +74,7 @@ export const DEFAULT_RULES: PolicyRule[] = [
     action: 'quarantine',
     mode: 'atLeast',
   },
+  { name: 'matches a contained campaign', all: [], any: ['CAMPAIGN_BLOCKED_INDICATOR'], none: [], action: 'quarantine', mode: 'atLeast' },
   {
     name: 'sensitive-data request from an unverified sender: verify before anyone answers',
     all: ['PHI_SOLICITATION'],

