@@ -33,7 +33,7 @@ const configSchema = z.object({
       medium: probability.default(0.9),
       low: probability.default(0.8),
       slight: probability.default(0.7),
-      ham: probability.default(0.05),
+      ham: probability.default(0.08),
     })
     .prefault({})
     .refine((t) => t.high >= t.medium && t.medium >= t.low && t.low >= t.slight && t.slight > t.ham, {
@@ -112,7 +112,7 @@ export const contentClassifier = defineAnalyzer({
     },
     CLASSIFIER_HAM: {
       weight: -1.5,
-      description: 'The content model rates this as ordinary correspondence (probability ≤ 0.05).',
+      description: 'The content model rates this as ordinary correspondence (probability ≤ 0.08).',
     },
   },
 
