@@ -3,6 +3,7 @@ import { attachments } from './attachments/index.ts';
 import { authentication } from './authentication/index.ts';
 import { brandImpersonation } from './brand-impersonation/index.ts';
 import { callbackNumber } from './callback-number/index.ts';
+import { campaignIndicators } from './campaign-indicators/index.ts';
 import { clinicianImpersonation } from './clinician-impersonation/index.ts';
 import { clinicianPhoto } from './clinician-photo/index.ts';
 import { contentClassifier } from './content-classifier/index.ts';
@@ -30,4 +31,5 @@ export const ANALYZERS: Analyzer[] = [
   spamTactics,
   imageText,
   contentClassifier,
+  campaignIndicators,
 ] as Analyzer[];

@@ -12,6 +12,15 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   serve: { summary: 'run the mail gateway (SMTP in, scan, quarantine, deliver)', run: async (a) => (await import('./serve.ts')).serveCommand(a) },
   demo: { summary: 'send sample hospital mail and phishing through a running gateway and show the verdicts', run: async (a) => (await import('./demo.ts')).demoCommand(a) },
   quarantine: { summary: 'list, show, release and delete quarantined mail', run: async (a) => (await import('./quarantine.ts')).quarantineCommand(a) },
+  users: { summary: 'console accounts: add (one-time password), list, role, disable, unlock', run: async (a) => (await import('./users.ts')).usersCommand(a) },
+  tokens: { summary: 'API tokens for automation (Authorization: Bearer)', run: async (a) => (await import('./tokens.ts')).tokensCommand(a) },
+  feedback: { summary: "export analysts' phish / false-positive labels as training data", run: async (a) => (await import('./feedback.ts')).feedbackCommand(a) },
+  verify: { summary: 'sender verification: the task queue, verified contacts, blocked numbers, PHI check', run: async (a) => (await import('../verify/cli.ts')).verifyCommand(a) },
+  incidents: { summary: 'incidents: list, show, status, assign, note, report (with breach exposure)', run: async (a) => (await import('./respond.ts')).incidentsCommand(a) },
+  campaigns: { summary: 'phishing campaigns: list, show, contain, release, purge, export (STIX 2.1, MISP)', run: async (a) => (await import('./respond.ts')).campaignsCommand(a) },
+  purge: { summary: "remove a campaign's delivered copies from users' mailboxes over IMAP", run: async (a) => (await import('./respond.ts')).purgeCommand(a) },
+  simulations: { summary: 'phishing simulations: templates, campaigns, results (scanners apart)', run: async (a) => (await import('../simulations/cli.ts')).simulationsCommand(a) },
+  training: { summary: 'security training: modules, assignments, risk scores, department reports, CSV', run: async (a) => (await import('../training/cli.ts')).trainingCommand(a) },
 };
 
 function version(): string {

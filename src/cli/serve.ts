@@ -13,8 +13,12 @@ export const serveHelp = `Usage: medshield serve [--config FILE]
        medshield serve --hash-password < password.txt
 
 Runs the mail gateway: SMTP (MX) and submission listeners, scanning, quarantine and
-delivery (to MEDSHIELD_RELAY, or local Maildirs under the data directory). Without a
-configuration it runs the demo organisation (demo/medshield.yaml).
+delivery (to MEDSHIELD_RELAY, or local Maildirs under the data directory), and on the HTTP
+port the security team's API (/api, OpenAPI at /api/openapi.json) and web console (the
+built console in dist/console/). Without a configuration it runs the demo organisation
+(demo/medshield.yaml). On first start with no console accounts it creates 'admin' with a
+one-time password in <data dir>/console/initial-admin-password; 'medshield users add'
+creates more.
 
 Options:
   -c, --config FILE   configuration file (YAML or JSON); also MEDSHIELD_CONFIG
@@ -25,7 +29,7 @@ Environment (wins over the file):
   MEDSHIELD_DATA_DIR         data directory (default ./data): store, spool, quarantine, keys, Maildirs
   MEDSHIELD_SMTP_PORT        SMTP (MX) port (default 2525)
   MEDSHIELD_SUBMISSION_PORT  authenticated submission port (default 2587)
-  MEDSHIELD_HTTP_PORT        HTTP port (default 8080; /healthz)
+  MEDSHIELD_HTTP_PORT        HTTP port (default 8080): console, /api, /healthz
   MEDSHIELD_RELAY            downstream MTA as host:port; unset = local Maildir delivery
   MEDSHIELD_KEY              message encryption key (base64); default <data>/keys/message.key
 `;
@@ -89,16 +93,19 @@ export async function serveCommand(argv: string[]): Promise<number> {
 }
 
 /** File paths inside the config are relative to the config file, as a reader of the file expects. */
-function withPathsFrom(config: MedshieldConfig, configPath: string): MedshieldConfig {
+export function withPathsFrom(config: MedshieldConfig, configPath: string): MedshieldConfig {
   const base = dirname(resolve(configPath));
   const at = (p: string | undefined) => (p === undefined || isAbsolute(p) ? p : resolve(base, p));
   const g = config.gateway;
+  const c = config.console;
   const fixture = at(g.dns.fixture);
   if (fixture && !existsSync(fixture)) throw new ConfigError(`config ${configPath} is invalid:\ngateway.dns.fixture: ${fixture} does not exist`);
   return {
     ...config,
     brands: { ...config.brands, file: at(config.brands.file) },
     gateway: { ...g, dns: { ...g.dns, fixture }, tls: { cert: at(g.tls.cert), key: at(g.tls.key) } },
+    console: { ...c, tls: { cert: at(c.tls.cert), key: at(c.tls.key) } },
+    directory: { ...config.directory, file: at(config.directory.file) },
   };
 }
 

@@ -3,6 +3,11 @@ import { parseLimitsSchema } from '../parse/limits.ts';
 import { policySchema } from '../policy/policy.ts';
 import { gatewaySchema } from '../gateway/settings.ts';
 import { quarantineSchema } from '../quarantine/settings.ts';
+import { consoleSchema } from '../api/settings.ts';
+import { respondSchema } from '../respond/settings.ts';
+import { verifySchema } from '../verify/settings.ts';
+import { simulationsSchema } from '../simulations/settings.ts';
+import { trainingSchema } from '../training/settings.ts';
 
 const domain = z
   .string()
@@ -54,6 +59,16 @@ export const configSchema = z
     gateway: gatewaySchema.prefault({}),
     /** Quarantine retention and recipients' digest emails. */
     quarantine: quarantineSchema.prefault({}),
+    /** The web console and API (`medshield serve`, MEDSHIELD_HTTP_PORT): sessions, login protection, exposure assumptions. */
+    console: consoleSchema.prefault({}),
+    /** Monitor and respond: incidents, campaigns, user reports, herd immunity, pull-back over IMAP, alerts. */
+    respond: respondSchema.prefault({}),
+    /** Sender verification of requests for sensitive data, and the outbound PHI guard on staff's mail. */
+    verify: verifySchema.prefault({}),
+    /** Phishing simulations for staff: campaigns, landing and tracking pages, scanner-proof metrics. */
+    simulations: simulationsSchema.prefault({}),
+    /** Training modules, assignments and reminders, and the per-person risk score. */
+    training: trainingSchema.prefault({}),
   })
   .strict();
 

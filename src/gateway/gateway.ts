@@ -7,11 +7,12 @@ import type { Db } from '../store/database.ts';
 import { DeliveryLoop } from './delivery/delivery-loop.ts';
 import type { DeliveryTransport } from './delivery/transport.ts';
 import { headerFromAddress } from './header-from.ts';
-import { Journal, type MessageRow } from './journal.ts';
+import { Journal, type DeliveryRow, type MessageRow } from './journal.ts';
 import type { Logger } from './log.ts';
 import type { DataReply, ReceivedMessage } from './smtp-listener.ts';
 import { newSpoolId, Spool, type Cipher } from './spool.ts';
 import { renderForRecipients } from './tagging/delivered-form.ts';
+import { enqueueWith, type OutboundMessage } from './outbound-queue.ts';
 
 /** The scanner: a ScanPool in production (worker threads). */
 export interface Scanner {
@@ -32,6 +33,59 @@ export interface ProfileSink {
   lookup(fromAddress: string): SenderProfile;
 }
 
+/**
+ * What the monitor-and-respond module (src/respond) sees of each message: user reports sent to
+ * its report addresses, every verdict before it is carried out, and where mail was delivered.
+ * Their failures must not hold up mail: only `takeReports` throws, when it cannot keep a
+ * report durably (the sender is then told to try again later, 451).
+ */
+export interface MessageObserver {
+  /**
+   * A message to report addresses: the observer keeps it durably (it is then a user report,
+   * not mail to deliver) and returns the other recipients, still to be handled as usual.
+   * null when no recipient is a report address.
+   */
+  takeReports?(m: ReceivedMessage, receivedAt: Date): { remaining: string[]; reportIds: number[] } | null;
+  /**
+   * Called with the verdict before it is carried out; the function it returns runs inside
+   * the transaction that records the verdict's outcome, so the record and the outcome commit
+   * together.
+   */
+  beforeDisposal(row: MessageRow, raw: Buffer, verdict: Verdict): Promise<((outcome: Disposition['outcome'], quarantineId: string | null) => void) | null>;
+  /** After every recipient of a message was delivered or bounced. */
+  deliveriesSettled(message: MessageRow, deliveries: DeliveryRow[]): void;
+}
+
+/**
+ * A stage between the scan and carrying out the verdict that may change it: sender
+ * verification (src/verify) holds a request for PHI from an unverified sender, or PHI sent
+ * to an unverified recipient. `commit` runs inside the transaction that carries out the
+ * verdict it returned, with a way to queue mail (a notice to the sender) in that same
+ * transaction. Runs once per scan; a message recovered after a crash is reviewed again.
+ */
+export interface VerdictReview {
+  review(row: MessageRow, raw: Buffer, verdict: Verdict): Promise<ReviewOutcome | null>;
+  /** The gateway runs: background work (escalations, returning held mail) may start, queuing mail through `gateway`. */
+  start?(gateway: { enqueue(m: OutboundMessage): string; kick(): void }): void;
+  stop?(): Promise<void> | void;
+}
+
+export interface ReviewOutcome {
+  verdict: Verdict;
+  commit?(r: { quarantineId: string | null; enqueue(m: OutboundMessage): string }): void;
+}
+
+/**
+ * Medshield's own phishing simulations (src/simulations). `bypass` returns a deliver verdict
+ * for a message whose signed simulation header is genuine and unused, and null for every
+ * other message (scanned as usual; a forged or replayed header gets nothing). `takeReplies`
+ * keeps staff's replies to a simulation's sender from being delivered.
+ */
+export interface SimulationHook {
+  bypass(raw: Buffer, row: MessageRow): Verdict | null;
+  takeReplies?(m: ReceivedMessage, receivedAt: Date): { remaining: string[]; replies: number } | null;
+}
+
 export interface GatewayCoreOptions {
   config: MedshieldConfig;
   dataDir: string;
@@ -44,6 +98,12 @@ export interface GatewayCoreOptions {
   logger: Logger;
   /** Idle poll of the delivery loop (picks up releases queued by the CLI). */
   pollIntervalMs?: number;
+  /** The respond module (incidents, campaigns, reports, pull-back); none in gateway-only tests. */
+  observer?: MessageObserver;
+  /** Sender verification (src/verify); none in gateway-only tests. */
+  review?: VerdictReview;
+  /** Phishing simulations (src/simulations): their signed bypass header, and replies to them. */
+  simulations?: SimulationHook;
 }
 
 /** Emitted as 'disposed' once a message's fate is decided (tests and the demo listen). */
@@ -93,13 +153,15 @@ export class GatewayCore extends EventEmitter {
       hostname: o.config.gateway.hostname,
       logger: o.logger,
       pollIntervalMs: o.pollIntervalMs,
-      onSettled: (m, d) =>
+      onSettled: (m, d) => {
         o.logger.info('message settled', {
           spoolId: m.spoolId,
           origin: m.origin,
           delivered: d.filter((x) => x.state === 'delivered').length,
           bounced: d.filter((x) => x.state === 'bounced').length,
-        }),
+        });
+        o.observer?.deliveriesSettled(m, d);
+      },
     });
   }
 
@@ -131,8 +193,20 @@ export class GatewayCore extends EventEmitter {
   }
 
   /** The listeners' DATA handler. */
-  async receive(m: ReceivedMessage): Promise<DataReply> {
+  async receive(received: ReceivedMessage): Promise<DataReply> {
     const receivedAt = new Date();
+    let m = received;
+    const reports = this.o.observer?.takeReports?.(m, receivedAt) ?? null;
+    if (reports) {
+      this.o.logger.info('user report received', { reports: reports.reportIds, listener: m.listener, clientIp: m.clientIp, otherRecipients: reports.remaining.length });
+      if (reports.remaining.length === 0) return { code: 250, message: `2.0.0 Report received (${reports.reportIds.join(', ')}); thank you` };
+      m = { ...m, rcptTo: reports.remaining };
+    }
+    const replies = this.o.simulations?.takeReplies?.(m, receivedAt) ?? null;
+    if (replies) {
+      if (replies.remaining.length === 0) return { code: 250, message: '2.0.0 Message accepted' };
+      m = { ...m, rcptTo: replies.remaining };
+    }
     const spoolId = newSpoolId(receivedAt.getTime());
     const raw = Buffer.concat([Buffer.from(this.receivedHeader(m, spoolId, receivedAt)), m.raw]);
     const rcptTo = [...new Set(m.rcptTo.map((r) => r.toLowerCase()))];
@@ -208,11 +282,17 @@ export class GatewayCore extends EventEmitter {
 
   private async process(row: MessageRow, session: WaitingSession | null, rawIn?: Buffer): Promise<void> {
     const raw = rawIn ?? this.spool.read(row.spoolId);
-    const verdict = row.verdict ?? (await this.scan(raw, row));
+    // A verified simulation skips the scan and the review; every other message, forged headers included, gets both.
+    const simulation = row.verdict ? null : (this.o.simulations?.bypass(raw, row) ?? null);
+    const scanned = row.verdict ?? simulation ?? (await this.scan(raw, row));
+    const reviewed = this.o.review && !row.verdict && !simulation ? await this.o.review.review(row, raw, scanned) : null;
+    const verdict = reviewed?.verdict ?? scanned;
+    const commitReview = (quarantineId: string | null) => reviewed?.commit?.({ quarantineId, enqueue: (m) => enqueueWith(this.journal, this.spool, m) });
     const inbound = row.origin === 'inbound';
     const from = inbound ? verdict.summary.from || headerFromAddress(raw) || row.mailFrom : '';
     const envelope = envelopeOf(row);
     const at = row.receivedAt;
+    const observed = this.o.observer ? await this.o.observer.beforeDisposal(row, raw, verdict) : null;
 
     if (verdict.action === 'reject' && session?.waiting) {
       session.waiting = false;
@@ -220,6 +300,8 @@ export class GatewayCore extends EventEmitter {
         if (inbound && from) this.o.profiles.recordInbound(from, 'reject', at);
         this.journal.recordSessionReply(row.spoolId, 550);
         this.journal.finishWithoutDelivery(row.spoolId, 'reject', 'rejected', null, verdict);
+        observed?.('rejected', null);
+        commitReview(null);
       })();
       this.spool.remove(row.spoolId);
       session.reply({ code: 550, message: `5.7.1 Message rejected as ${rejectReason(verdict)}` });
@@ -232,6 +314,8 @@ export class GatewayCore extends EventEmitter {
         if (inbound && from) this.o.profiles.recordInbound(from, verdict.action, at);
         if (row.origin === 'submission') for (const r of row.rcptTo) this.o.profiles.recordOutbound(r, at);
         this.journal.startDelivery(row.spoolId, verdict.action, verdict);
+        observed?.('delivering', null);
+        commitReview(null);
       })();
       this.disposed(row, verdict, verdict.action, 'delivering');
       this.deliveries.kick();
@@ -249,9 +333,13 @@ export class GatewayCore extends EventEmitter {
       const id = this.o.quarantine.add({ spoolId: row.spoolId, raw, envelope, verdict, reason, receivedAt: at });
       if (inbound && from) this.o.profiles.recordInbound(from, verdict.action, at);
       this.journal.finishWithoutDelivery(row.spoolId, reason, 'quarantined', id, verdict);
+      observed?.('quarantined', id);
+      commitReview(id);
       return id;
     })();
     this.spool.remove(row.spoolId);
+    // A review may have queued a notice to the sender.
+    if (reviewed) this.deliveries.kick();
     this.disposed(row, verdict, reason, 'quarantined', quarantineId);
   }
 

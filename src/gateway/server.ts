@@ -4,12 +4,13 @@ import { loadDnsFixture } from '../authenticate/resolver.ts';
 import type { MedshieldConfig } from '../config/schema.ts';
 import { loadOrCreateKey, MessageCipher } from '../crypto/message-cipher.ts';
 import type { ResolverSpec } from '../engine/resolver-spec.ts';
+import type { ConsoleRecords, ConsoleServer } from '../api/console-server.ts';
 import { ScanPool } from '../engine/worker-pool.ts';
 import { openDatabase, type Db } from '../store/database.ts';
 import { MaildirTransport } from './delivery/maildir.ts';
 import { RelayTransport } from './delivery/relay.ts';
 import type { DeliveryTransport } from './delivery/transport.ts';
-import { GatewayCore, type ProfileSink, type QuarantineSink, type Scanner } from './gateway.ts';
+import { GatewayCore, type ProfileSink, type QuarantineSink, type Scanner, type VerdictReview } from './gateway.ts';
 import { HealthServer } from './health.ts';
 import { Housekeeping, type HousekeepingTasks } from './housekeeping.ts';
 import { IpLimits } from './ip-limits.ts';
@@ -18,6 +19,10 @@ import { verifyPassword } from './passwords.ts';
 import type { RuntimeSettings } from './runtime-settings.ts';
 import { SettingError } from './runtime-settings.ts';
 import { SmtpListener, type DataReply } from './smtp-listener.ts';
+import { enqueueWith } from './outbound-queue.ts';
+import { ReloadableScanner } from './reloadable-scanner.ts';
+import type { RespondDeps, RespondService } from '../respond/service.ts';
+import type { SimulationDeps, SimulationService } from '../simulations/service.ts';
 import { loadTlsIdentity } from './tls-identity.ts';
 
 /** The other modules the gateway works with (the quarantine and profile stores by default). */
@@ -25,6 +30,10 @@ export interface GatewayStores {
   quarantine: QuarantineSink;
   profiles: ProfileSink;
   housekeeping?: HousekeepingTasks;
+  /** Sender verification (src/verify): may change a verdict before it is carried out. */
+  review?: VerdictReview;
+  /** The concrete stores behind the sinks, for the console and API (absent: no console, /healthz only). */
+  records?: ConsoleRecords;
 }
 
 export interface StoreContext {
@@ -33,6 +42,7 @@ export interface StoreContext {
   key: Buffer;
   cipher: MessageCipher;
   config: MedshieldConfig;
+  logger?: Logger;
 }
 
 export interface StartOptions {
@@ -48,12 +58,26 @@ export interface StartOptions {
   pollIntervalMs?: number;
   /** How long shutdown waits for open SMTP sessions before answering them 421. */
   closeTimeoutMs?: number;
+  /** The console and API on the HTTP port (default: when console.enabled and the stores are the real ones). */
+  console?: boolean;
+  /** The built web console (default dist/console); null: the API only. */
+  consoleDir?: string | null;
+  /** Options of the respond module (tests: mailbox access, alert retry timing). */
+  respond?: Partial<Pick<RespondDeps, 'openMailbox' | 'alertRetryBaseMs' | 'alertPollMs'>>;
+  /** Options of the simulations module (tests: a clock). */
+  simulations?: Partial<Pick<SimulationDeps, 'now'>>;
 }
 
 export interface RunningGateway {
   core: GatewayCore;
   db: Db;
   ports: { smtp: number; submission: number | null; http: number };
+  /** The console and API when they run (tests and the console fixture reach its stores here). */
+  console: ConsoleServer | null;
+  /** Monitor and respond (incidents, campaigns, reports, pull-back, alerts), unless respond.enabled is false. */
+  respond: RespondService | null;
+  /** Phishing simulations and training, unless simulations.enabled is false. */
+  simulations: SimulationService | null;
   stop(): Promise<void>;
 }
 
@@ -62,7 +86,8 @@ export interface RunningGateway {
  * the SMTP listeners (MX and submission), the delivery loop, /healthz and housekeeping.
  */
 export async function startGateway(o: StartOptions): Promise<RunningGateway> {
-  const { config, runtime } = o;
+  const { runtime } = o;
+  let config = o.config;
   const g = config.gateway;
   const logger = o.logger ?? jsonLogger();
   const accepted = new Set((g.acceptedDomains.length ? g.acceptedDomains : config.org.domains).map((d) => d.toLowerCase()));
@@ -71,20 +96,39 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
   mkdirSync(runtime.dataDir, { recursive: true, mode: 0o700 });
   const key = loadOrCreateKey(runtime.dataDir, o.env ?? process.env);
   const cipher = new MessageCipher(key);
-  const db = openDatabase(join(runtime.dataDir, 'medshield.db'));
+  const dbPath = join(runtime.dataDir, 'medshield.db');
+  const db = openDatabase(dbPath);
   const cleanups: (() => Promise<void> | void)[] = [() => void db.close()];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c();
   };
   try {
-    const stores = o.stores ? o.stores({ db, dataDir: runtime.dataDir, key, cipher, config }) : (await import('./stores.ts')).openStores({ db, dataDir: runtime.dataDir, key, cipher, config });
+    // Settings saved from the console (org, partners, thresholds, brand pack, retention, an
+    // imported directory) lie over the file's, so the scanner starts with them.
+    let consoleServer: ConsoleServer | null = null;
+    if (config.console.enabled && (o.console ?? !o.stores)) {
+      const { ConsoleServer } = await import('../api/console-server.ts');
+      consoleServer = new ConsoleServer({ db, dbPath, dataDir: runtime.dataDir, cipher, fileConfig: config, logger, consoleDir: o.consoleDir });
+      config = consoleServer.config();
+      if (!g.acceptedDomains.length && config.org.domains.length) {
+        accepted.clear();
+        for (const d of config.org.domains) accepted.add(d.toLowerCase());
+      }
+    }
+    const stores = o.stores ? o.stores({ db, dataDir: runtime.dataDir, key, cipher, config, logger }) : (await import('./stores.ts')).openStores({ db, dataDir: runtime.dataDir, key, cipher, config, logger });
 
     let scanner = o.scanner;
+    let reloadable: ReloadableScanner | null = null;
     if (!scanner) {
-      const pool = new ScanPool({ config, resolver: resolverSpec(config), size: g.scanWorkers, workerUrl: o.scanWorkerUrl });
-      cleanups.push(() => pool.close());
+      // The campaign-indicators analyzer reads contained campaigns' indicators from the store.
+      const analyzerOverrides = { 'campaign-indicators': { store: dbPath } };
+      const makePool = (c: MedshieldConfig) => new ScanPool({ config: c, resolver: resolverSpec(c), size: g.scanWorkers, workerUrl: o.scanWorkerUrl, analyzerOverrides });
+      const pool = makePool(config);
+      reloadable = new ReloadableScanner(pool, makePool);
+      const r = reloadable;
+      cleanups.push(() => r.close());
       await pool.ready();
-      scanner = pool;
+      scanner = reloadable;
     } else {
       cleanups.push(() => scanner!.close());
     }
@@ -94,13 +138,58 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
       : new MaildirTransport(join(runtime.dataDir, 'maildir'));
     cleanups.push(() => transport.close());
 
-    const core = new GatewayCore({ config, dataDir: runtime.dataDir, db, cipher, scanner, quarantine: stores.quarantine, profiles: stores.profiles, transport, logger, pollIntervalMs: o.pollIntervalMs });
+    let respond: RespondService | null = null;
+    if (config.respond.enabled) {
+      const [{ RespondService: Respond, registerRespondService }, { AuditLog }] = await Promise.all([import('../respond/service.ts'), import('../audit/audit-log.ts')]);
+      const respondConfig = config;
+      respond = new Respond({ db, cipher, key, config: () => respondConfig, audit: new AuditLog(db), logger, ...o.respond });
+      registerRespondService(db, respond);
+    }
+    let simulations: SimulationService | null = null;
+    if (config.simulations.enabled) {
+      const [{ SimulationService: Simulations, registerSimulationService }, { AuditLog }] = await Promise.all([import('../simulations/service.ts'), import('../audit/audit-log.ts')]);
+      const simulationConfig = config;
+      simulations = new Simulations({ db, key, config: () => simulationConfig, audit: new AuditLog(db), logger, dbPath, quarantine: stores.records?.quarantine, ...o.simulations });
+      registerSimulationService(db, simulations);
+    }
+    const core = new GatewayCore({ config, dataDir: runtime.dataDir, db, cipher, scanner, quarantine: stores.quarantine, profiles: stores.profiles, transport, logger, pollIntervalMs: o.pollIntervalMs, review: stores.review, observer: respond?.observer, simulations: simulations?.gate });
     core.recover();
+    if (respond) {
+      const r = respond;
+      const scan = scanner;
+      r.attachGateway({ enqueue: (m) => enqueueWith(core.journal, core.spool, m), kick: () => core.deliveries.kick(), scan: (raw, envelope) => scan.scan(raw, envelope) });
+      r.start();
+      cleanups.push(() => r.stop());
+    }
+    if (stores.review) {
+      const review = stores.review;
+      review.start?.({ enqueue: (m) => enqueueWith(core.journal, core.spool, m), kick: () => core.deliveries.kick() });
+      cleanups.push(() => review.stop?.());
+    }
     cleanups.push(async () => {
       await core.deliveries.stop();
     });
     cleanups.push(() => Promise.race([core.settled(), delay(o.closeTimeoutMs ?? 10_000)]));
     cleanups.push(() => core.stop());
+    if (simulations) {
+      // Simulation mail enters through the submission path, as an authenticated sender's would.
+      const sim = simulations;
+      sim.attachGateway({
+        submit: async (m) => {
+          const r = await core.receive({ raw: m.raw, clientIp: '127.0.0.1', helo: g.hostname, mailFrom: m.mailFrom, rcptTo: m.rcptTo, authUser: 'medshield:simulations', tls: true, listener: 'submission' });
+          return { ...r, spoolId: /Queued as ([^;\s]+)/.exec(r.message)?.[1] ?? null };
+        },
+        deliveryOf: (spoolId, recipient) => {
+          const d = core.journal.deliveriesOf(spoolId).find((x) => x.recipient === recipient.toLowerCase());
+          if (!d) return null;
+          return d.state === 'delivered' ? 'delivered' : d.state === 'bounced' || d.state === 'cancelled' ? 'bounced' : 'pending';
+        },
+        enqueue: (m) => enqueueWith(core.journal, core.spool, m),
+        kick: () => core.deliveries.kick(),
+      });
+      sim.start();
+      cleanups.push(() => sim.stop());
+    }
 
     const tls = await loadTlsIdentity({ cert: g.tls.cert, key: g.tls.key, dataDir: runtime.dataDir, hostname: g.hostname });
     const ipLimits = new IpLimits(g.limits.maxConnectionsPerIp, g.limits.messagesPerMinutePerIp);
@@ -164,9 +253,26 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
       cleanups.push(() => submission.close());
     }
 
-    const health = new HealthServer(() => ({ ports, queue: core.journal.stats(), delivery: transport.name }));
-    ports.http = await health.listen(runtime.httpPort, g.listenHost);
-    cleanups.push(() => health.close());
+    const status = () => ({ ports, queue: core.journal.stats(), delivery: transport.name });
+    if (consoleServer) {
+      if (!stores.records) throw new Error('the console needs the gateway’s quarantine, audit and profile stores (GatewayStores.records)');
+      const cs = consoleServer;
+      cleanups.push(() => cs.close());
+      ports.http = await cs.start({
+        records: stores.records,
+        gateway: { journal: core.journal, enqueue: (m) => enqueueWith(core.journal, core.spool, m), kick: () => core.deliveries.kick(), status },
+        events: core,
+        reload: reloadable ? (c) => reloadable!.reload(c).then(() => true) : undefined,
+        port: runtime.httpPort,
+        host: g.listenHost,
+      });
+      const host = g.listenHost === '0.0.0.0' || g.listenHost === '::' ? g.hostname : g.listenHost;
+      simulations?.setFallbackBaseUrl(`http://${host.includes(':') ? `[${host}]` : host}:${ports.http}`);
+    } else {
+      const health = new HealthServer(status);
+      ports.http = await health.listen(runtime.httpPort, g.listenHost);
+      cleanups.push(() => health.close());
+    }
 
     const housekeeping = new Housekeeping({ core, purgeIntervalMs: g.housekeeping.purgeIntervalMs, tasks: stores.housekeeping, logger });
     housekeeping.start();
@@ -187,6 +293,9 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
       core,
       db,
       ports,
+      console: consoleServer,
+      respond,
+      simulations,
       // Cleanups run newest first: housekeeping, HTTP, listeners (no new mail), then messages
       // in progress, deliveries, transport, scanner, store. Accepted mail is journalled either way.
       stop: () =>

@@ -67,6 +67,8 @@ export const gatewaySchema = z
       .object({
         /** `host:port` of the downstream MTA; unset (and no MEDSHIELD_RELAY) = local Maildir delivery. */
         target: z.string().optional(),
+        /** smtp: another MTA; lmtp: straight into a mail store's LMTP service (Dovecot, Cyrus), which answers per recipient. */
+        protocol: z.enum(['smtp', 'lmtp']).default('smtp'),
         /** Refuse to relay without STARTTLS. */
         requireTls: z.boolean().default(false),
         /** Check the relay's certificate (internal MTAs often have self-signed ones, so off by default). */

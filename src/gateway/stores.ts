@@ -4,6 +4,9 @@ import { deriveSecret } from '../crypto/message-cipher.ts';
 import { SenderProfileStore } from '../profiles/sender-profiles.ts';
 import { buildDigests } from '../quarantine/digest.ts';
 import { QuarantineStore } from '../quarantine/quarantine-store.ts';
+import { VerifyReview } from '../verify/gateway-review.ts';
+import { respondIncidents } from '../verify/respond-incidents.ts';
+import { jsonLogger } from './log.ts';
 import type { GatewayStores, StoreContext } from './server.ts';
 
 /** The production stores: quarantine (encrypted, audited), sender profiles, and their periodic tasks. */
@@ -16,6 +19,9 @@ export function openStores(ctx: StoreContext): GatewayStores {
   return {
     quarantine,
     profiles,
+    records: { quarantine, audit, profiles },
+    // Sender verification: requests for sensitive data and outbound PHI (src/verify).
+    review: ctx.config.verify.enabled ? new VerifyReview({ db: ctx.db, cipher: ctx.cipher, config: ctx.config, audit, quarantine, profiles, incidents: respondIncidents(ctx.db), logger: ctx.logger ?? jsonLogger() }) : undefined,
     housekeeping: {
       purge: (now) => quarantine.purgeExpired(now, q.retentionDays).expired.length,
       digest: q.digest.enabled

@@ -53,8 +53,9 @@ function selfSignedCertificate(hostname: string): { private: string; cert: strin
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  // Positive serial: high bit cleared.
-  cert.serialNumber = '0' + randomBytes(15).toString('hex');
+  // Positive and minimally encoded (DER): a first byte of 0x01. A '0' + hex prefix made
+  // some serials start 00 <byte below 0x80>, which OpenSSL refuses as illegal padding.
+  cert.serialNumber = '01' + randomBytes(15).toString('hex');
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + 5 * 365 * 24 * 3600_000);
   const subject = [{ name: 'commonName', value: hostname }, { name: 'organizationName', value: 'Medshield (self-signed)' }];

@@ -225,3 +225,26 @@ test('account sign-up confirmation from a real service is weak at most', async (
   });
   assert.ok(total(s) <= 1);
 });
+
+// ---------------------------------------------------------------- who is asking
+
+test('PHI_REQUEST_FROM_STRANGER: a request for patient data from a sender the organisation has no history with', async () => {
+  const claim = {
+    from: 'Claims Unit <claims@northbridge-healthplan.example>',
+    subject: 'Claim 44712: information needed',
+    text: "Good morning,\n\nTo process claim 44712 please send us the patient's date of birth and member ID.\n\nRegards, claims unit",
+  };
+  const stranger = { messagesFromAddress: 0, messagesFromDomain: 0, firstSeen: null, solicited: false, domainSolicited: false };
+  const s = await analyze(contentIntent, claim, { ctx: { senderProfile: stranger } });
+  assert.ok(has(s, 'PHI_SOLICITATION') && has(s, 'PHI_REQUEST_FROM_STRANGER'), ids(s).join());
+  assert.match(s.find((x) => x.id === 'PHI_REQUEST_FROM_STRANGER')!.evidence, /claims@northbridge-healthplan\.example/);
+
+  // A correspondent the organisation has written to, one it has heard from, or no store at all: no extra weight.
+  for (const profile of [{ ...stranger, solicited: true }, { ...stranger, domainSolicited: true }, { ...stranger, messagesFromAddress: 4 }, null]) {
+    const known = await analyze(contentIntent, claim, { ctx: { senderProfile: profile } });
+    assert.ok(has(known, 'PHI_SOLICITATION') && !has(known, 'PHI_REQUEST_FROM_STRANGER'), `${JSON.stringify(profile)}: ${ids(known).join()}`);
+  }
+  // Data offered rather than asked for is not a request, whoever sends it.
+  const offered = await analyze(contentIntent, { from: 'Maria Lopez <maria.lopez1984@gmail.com>', subject: 'Reschedule', text: 'Hi, my date of birth is 03/04/1984, can I move my appointment to Friday?' }, { ctx: { senderProfile: stranger } });
+  assert.ok(!has(offered, 'PHI_REQUEST_FROM_STRANGER'), ids(offered).join());
+});

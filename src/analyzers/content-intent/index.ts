@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAnalyzer, quote, type Emit, type SignalDefinition } from '../analyzer.ts';
+import { defineAnalyzer, quote, type Emit, type SenderProfile, type SignalDefinition } from '../analyzer.ts';
 import { COMBOS, type ComboPart } from './combos.ts';
 import { DEFAULT_DETECT_OPTIONS, detectIntents, type CallbackFinding, type IntentDetection, type ReportedIntent } from './detect.ts';
 import type { RuleHit } from './rule-set.ts';
@@ -88,9 +88,23 @@ const CALLBACK_SIGNALS: Record<string, SignalDefinition> = {
   },
 };
 
+/**
+ * Known to the gateway's store only: whether the organisation has any history with the
+ * sender. The MedStealer pattern is a stranger asking for patient data; the same words from a
+ * long-standing correspondent are routine, so only the stranger case adds weight.
+ */
+const STRANGER_SIGNALS: Record<string, SignalDefinition> = {
+  PHI_REQUEST_FROM_STRANGER: {
+    weight: 2,
+    description:
+      'The request for patient or personal data comes from an address the organisation has never received mail from and that nobody in the organisation has ever written to (nor to its domain).',
+  },
+};
+
 const signals: Record<string, SignalDefinition> = {
   ...Object.fromEntries(Object.values(INTENT_SIGNALS).map(({ signal, weight, description }) => [signal, { weight, description }])),
   ...CALLBACK_SIGNALS,
+  ...STRANGER_SIGNALS,
   ...Object.fromEntries(COMBOS.map((c) => [c.signal, { weight: c.weight, description: c.description }])),
 };
 
@@ -110,8 +124,17 @@ export const contentIntent = defineAnalyzer({
       callWindowBefore: config.callWindowBefore,
     });
     emitFindings(detection, config, emit);
+    const phi = detection.intents.PHI_SOLICITATION;
+    const profile = ctx.senderProfile;
+    if (phi?.strong && profile && isStranger(profile)) {
+      emit('PHI_REQUEST_FROM_STRANGER', `first message from ${msg.from?.address ?? 'this sender'}; nobody here has written to it or its domain`);
+    }
   },
 });
+
+function isStranger(p: SenderProfile): boolean {
+  return p.messagesFromAddress === 0 && !p.solicited && p.domainSolicited !== true;
+}
 
 interface PartState {
   present: boolean;

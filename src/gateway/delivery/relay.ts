@@ -9,6 +9,8 @@ export interface RelayOptions {
   verifyCertificate: boolean;
   maxConnections: number;
   timeoutMs: number;
+  /** LMTP (RFC 2033) instead of SMTP: delivery straight into a mail store. */
+  protocol?: 'smtp' | 'lmtp';
 }
 
 interface SendError extends Error {
@@ -35,16 +37,18 @@ interface SendError extends Error {
  * no such window: its file names are derived from the journal's delivery id.
  */
 export class RelayTransport implements DeliveryTransport {
-  readonly name = 'relay';
+  readonly name: string;
   readonly concurrency: number;
   private readonly transporter: Transporter;
 
   constructor(readonly o: RelayOptions) {
     this.concurrency = o.maxConnections;
+    this.name = o.protocol === 'lmtp' ? 'lmtp' : 'relay';
     this.transporter = nodemailer.createTransport({
       host: o.host,
       port: o.port,
       secure: false,
+      lmtp: o.protocol === 'lmtp',
       name: o.hostname,
       pool: true,
       maxConnections: o.maxConnections,

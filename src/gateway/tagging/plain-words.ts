@@ -77,6 +77,7 @@ export const PLAIN_WORDS: Record<string, string> = {
   PRIZE_LURE: 'Promises a prize or reward',
   GIFT_CARD_REQUEST: 'Asks you to buy gift cards — a common scam',
   PHI_SOLICITATION: 'Asks for your SSN, date of birth, insurance or patient details — verify by calling the number on record',
+  PHI_REQUEST_FROM_STRANGER: 'First message from this sender, and it asks for personal or patient data',
   CALLBACK_LURE: 'Asks you to call a phone number about a charge — do not call the number in this message',
   CALLBACK_REQUEST: 'Asks you to call a phone number — use a number you already know',
   CREDENTIAL_THREAT_COMBO: 'Asks for your password and threatens you if you do not act',
