@@ -11,6 +11,18 @@ import { MessageDetailPage } from './pages/MessageDetail.tsx';
 import { MessagesPage } from './pages/Messages.tsx';
 import { SettingsPage } from './pages/Settings.tsx';
 import { UsersPage } from './pages/Users.tsx';
+import { CampaignDetailPage } from './pages/CampaignDetail.tsx';
+import { CampaignsPage } from './pages/Campaigns.tsx';
+import { IncidentDetailPage } from './pages/IncidentDetail.tsx';
+import { IncidentsPage } from './pages/Incidents.tsx';
+import { SimCampaignPage } from './pages/SimCampaign.tsx';
+import { SimTemplatesPage } from './pages/SimTemplates.tsx';
+import { SimulationsPage } from './pages/Simulations.tsx';
+import { TrainingPage } from './pages/Training.tsx';
+import { TrainingModulePage } from './pages/TrainingModule.tsx';
+import { VerificationPage } from './pages/Verification.tsx';
+import { VerificationTaskPage } from './pages/VerificationTask.tsx';
+import { VerifyContactsPage } from './pages/VerifyContacts.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
 import { SessionContext, useSession, type SessionState } from './session.tsx';
 
@@ -27,6 +39,12 @@ const NAV: NavItem[] = [
   { to: '/live', label: 'Live feed', permission: 'feed.read' },
   { to: '/messages', label: 'Messages', permission: 'messages.list', also: /^\/messages\// },
   { to: '/quarantine', label: 'Quarantine', permission: 'messages.list' },
+  { to: '/verify', label: 'Verification', permission: 'messages.list', also: /^\/verify\// },
+  { to: '/incidents', label: 'Incidents', permission: 'messages.list', also: /^\/incidents\// },
+  { to: '/campaigns', label: 'Campaigns', permission: 'messages.list', also: /^\/campaigns\// },
+  // Simulation results and risk scores name people and what they did: content readers only (src/simulations/access.ts).
+  { to: '/simulations', label: 'Simulations', permission: 'messages.content', also: /^\/simulations\// },
+  { to: '/training', label: 'Training', permission: 'messages.content', also: /^\/training\// },
   { to: '/directory', label: 'Directory', permission: 'directory.read' },
   { to: '/settings', label: 'Settings', permission: 'settings.read' },
   { to: '/audit', label: 'Audit log', permission: 'audit.read' },
@@ -183,6 +201,78 @@ function Routes({ path }: { path: string }) {
     return (
       <Guard permission="messages.list">
         <MessageDetailPage key={m.id} id={m.id!} />
+      </Guard>
+    );
+  if (path === '/verify')
+    return (
+      <Guard permission="messages.list">
+        <VerificationPage />
+      </Guard>
+    );
+  if (path === '/verify/contacts')
+    return (
+      <Guard permission="messages.list">
+        <VerifyContactsPage />
+      </Guard>
+    );
+  if ((m = match('/verify/:id', path)))
+    return (
+      <Guard permission="messages.list">
+        <VerificationTaskPage key={m.id} id={m.id!} />
+      </Guard>
+    );
+  if (path === '/incidents')
+    return (
+      <Guard permission="messages.list">
+        <IncidentsPage />
+      </Guard>
+    );
+  if ((m = match('/incidents/:id', path)))
+    return (
+      <Guard permission="messages.list">
+        <IncidentDetailPage key={m.id} id={m.id!} />
+      </Guard>
+    );
+  if (path === '/campaigns')
+    return (
+      <Guard permission="messages.list">
+        <CampaignsPage />
+      </Guard>
+    );
+  if ((m = match('/campaigns/:id', path)))
+    return (
+      <Guard permission="messages.list">
+        <CampaignDetailPage key={m.id} id={m.id!} />
+      </Guard>
+    );
+  if (path === '/simulations')
+    return (
+      <Guard permission="messages.content">
+        <SimulationsPage />
+      </Guard>
+    );
+  if (path === '/simulations/templates')
+    return (
+      <Guard permission="messages.content">
+        <SimTemplatesPage />
+      </Guard>
+    );
+  if ((m = match('/simulations/:id', path)))
+    return (
+      <Guard permission="messages.content">
+        <SimCampaignPage key={m.id} id={m.id!} />
+      </Guard>
+    );
+  if (path === '/training')
+    return (
+      <Guard permission="messages.content">
+        <TrainingPage />
+      </Guard>
+    );
+  if ((m = match('/training/modules/:id', path)))
+    return (
+      <Guard permission="messages.content">
+        <TrainingModulePage key={m.id} id={m.id!} />
       </Guard>
     );
   if (path === '/directory')

@@ -100,8 +100,6 @@ export const respondSchema = z
         reply: z.boolean().default(true),
         /** Sender of replies; default security@<first org domain>. */
         from: address.optional(),
-        /** The header a training simulation carries, with its id as value; reports of such mail are credited to training. */
-        simulationHeader: z.string().min(1).default('X-Medshield-Simulation'),
         /** A report mailbox polled over IMAP (a "Report phishing" button or a forwarding rule fills it). */
         imap: imapServer
           .extend({

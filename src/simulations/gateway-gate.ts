@@ -94,6 +94,11 @@ export class SimulationGate {
     return { remaining: m.rcptTo.filter((r) => !isReply(r)), replies: to.length };
   }
 
+  /** Messages let through on a genuine header (by spool id), oldest first; kept as long as their nonces. */
+  granted(): { spoolId: string; at: number }[] {
+    return (this.d.db.prepare('SELECT spool_id AS spoolId, used_at AS at FROM simulations_bypass_nonces ORDER BY used_at, rowid').all() as { spoolId: string; at: number }[]);
+  }
+
   refusals(): Record<string, number> {
     const rows = this.d.db.prepare('SELECT reason, COUNT(*) AS n FROM simulations_bypass_refusals GROUP BY reason').all() as { reason: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.reason, r.n]));

@@ -44,12 +44,6 @@ function inOrg(address: string, config: MedshieldConfig): boolean {
   return config.org.domains.some((o) => d === o || d.endsWith(`.${o}`));
 }
 
-function simulationId(raw: Buffer, headerName: string): string | null {
-  const head = raw.subarray(0, 256 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-  const m = new RegExp(`^${headerName.replace(/[^A-Za-z0-9-]/g, '')}:[ \\t]*(\\S[^\\r\\n]*)$`, 'im').exec(head);
-  return m ? m[1]!.trim().slice(0, 200) : null;
-}
-
 /**
  * One user report, start to finish: the reported message is taken out of the report
  * (forwarded as attachment, or ARF), matched to the mail the gateway delivered (by the
@@ -104,7 +98,8 @@ export async function processReport(ctx: ReportContext, report: UserReport): Pro
   let simulation: string | null = null;
   for (const [n, original] of contents.originals.slice(0, 5).entries()) {
     // Medshield's own simulations are recognised by their Message-ID or signed links (src/simulations), then by the header.
-    const sim = recogniseSimulationReport(ctx.db, original.raw, reporter, report.id) ?? simulationId(original.raw, settings.reports.simulationHeader);
+    // Training simulations (src/simulations) recognise their own mail; such a report is credited, never clustered.
+    const sim = recogniseSimulationReport(ctx.db, original.raw, reporter, report.id);
     if (sim) {
       simulation = sim;
       ctx.reports.creditSimulation(sim, reporter, report.id);
