@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Campaign, CampaignIndicator } from './campaigns/campaign-store.ts';
+import type { z } from 'zod';
+import type { campaignDetailSchema, incidentDetailSchema, messageViewSchema, recipientViewSchema } from '../api/schemas/respond.ts';
 import { RespondError } from './errors.ts';
 import type { CampaignExport } from './export/stix.ts';
-import { estimateExposure, exposureAssumptions, type Exposure } from './incidents/exposure.ts';
-import type { Incident, TimelineEvent } from './incidents/incident-store.ts';
-import type { DeliveryEntry, LoggedMessage } from './messages/message-log.ts';
-import type { Pullback } from './pullback/pullback.ts';
-import type { UserReport } from './reports/report-store.ts';
+import { estimateExposure, exposureAssumptions } from './incidents/exposure.ts';
+import type { DeliveryEntry } from './messages/message-log.ts';
 import type { RespondService } from './service.ts';
 import type { Indicator } from './features/indicators.ts';
 
@@ -16,49 +14,11 @@ import type { Indicator } from './features/indicators.ts';
  * audited under the asking actor.
  */
 
-export interface MessageView extends Omit<LoggedMessage, 'minhash'> {
-  subject?: string;
-  reporters: string[];
-}
-
-export interface RecipientView {
-  mailbox: string;
-  copies: number;
-  delivered: number;
-  removed: number;
-  notFound: number;
-  /** Copies that never reached the mailbox (quarantined, rejected, bounced). */
-  stopped: number;
-  pending: number;
-}
-
-export interface CampaignDetail {
-  campaign: Campaign;
-  incidentId: number | null;
-  indicators: CampaignIndicator[];
-  messages: MessageView[];
-  /** Distinct senders (variants), with how many messages each. */
-  variants: { from: string; messages: number; first: Date; last: Date }[];
-  recipients: RecipientView[];
-  /** Messages per hour, by outcome (the campaign's timeline). */
-  timeline: { hour: string; delivered: number; quarantined: number; rejected: number; reported: number }[];
-  reporters: { reporter: string; verified: boolean; at: Date }[];
-  reports: UserReport[];
-  pullbacks: Pullback[];
-  exposure: Exposure;
-}
-
-export interface IncidentDetail {
-  incident: Incident;
-  timeline: TimelineEvent[];
-  messages: MessageView[];
-  recipients: RecipientView[];
-  indicators: Indicator[];
-  campaign: Campaign | null;
-  reports: UserReport[];
-  pullbacks: Pullback[];
-  exposure: Exposure;
-}
+/** The wire shapes (src/api/schemas/respond.ts), server side: Dates, not ISO strings. */
+export type MessageView = z.output<typeof messageViewSchema>;
+export type RecipientView = z.output<typeof recipientViewSchema>;
+export type CampaignDetail = z.output<typeof campaignDetailSchema>;
+export type IncidentDetail = z.output<typeof incidentDetailSchema>;
 
 function recipients(deliveries: DeliveryEntry[]): RecipientView[] {
   const by = new Map<string, RecipientView>();

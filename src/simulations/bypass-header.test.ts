@@ -19,6 +19,9 @@ describe('simulation bypass header', () => {
     const received = Buffer.concat([Buffer.from('Received: from localhost by mx.test with ESMTPSA id 1;\r\n\tTue, 5 May 2026 14:00:00 +0000\r\n'), raw]);
     assert.equal(check(received).ok, true);
     assert.equal(check(raw, { rcpt: ['NURSE@stmarys-health.org'] }).ok, true, 'recipient case does not matter');
+    assert.equal(check(Buffer.concat([raw, Buffer.from('\r\n')])).ok, true, 'a line end an SMTP client adds at the end does not matter');
+    const lf = signed(message('line one\nline two\n'));
+    assert.equal(check(Buffer.from(lf.toString('latin1').replace(/line one\n/, 'line one\r\n'), 'latin1')).ok, true, 'bare LFs turned into CRLF on the way do not matter');
   });
 
   it('refuses a forged header: made up, or signed with another key', () => {

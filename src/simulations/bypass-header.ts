@@ -38,9 +38,21 @@ function fieldValues(head: string, name: string): string[] {
   return [...unfolded.matchAll(re)].map((m) => m[1]!);
 }
 
+/**
+ * The body as signed: line ends as CRLF and trailing ones dropped, since SMTP clients and
+ * relays add a final line end and turn bare LFs into CRLF (DKIM's canonicalization ignores
+ * the same differences).
+ */
+function canonicalBody(body: Buffer): Buffer {
+  let end = body.length;
+  while (end > 0 && (body[end - 1] === 0x0a || body[end - 1] === 0x0d)) end--;
+  const b = body.subarray(0, end);
+  return b.includes(0x0a) ? Buffer.from(b.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1') : b;
+}
+
 function signedText(targetId: number, ts: number, nonce: string, rcptTo: readonly string[], messageId: string, body: Buffer): string {
   const recipients = [...new Set(rcptTo.map((r) => r.trim().toLowerCase()))].sort().join(',');
-  const digest = createHash('sha256').update(body).digest('hex');
+  const digest = createHash('sha256').update(canonicalBody(body)).digest('hex');
   return ['medshield-simulation-bypass/1', targetId, ts, nonce, recipients, messageId.trim(), digest].join('\n');
 }
 

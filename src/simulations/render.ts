@@ -154,7 +154,9 @@ export async function renderMessage(i: RenderInput): Promise<RenderedMessage> {
     attachments,
   })
     .compile()
-    .build();
+    .build()
+    // Line breaks in the text become bare LFs in quoted-printable; mail on the wire has CRLF only.
+    .then((b) => Buffer.from(b.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1'));
   return { raw, messageId, from: `${fromName} <${fromAddress}>`, subject, html, text, values };
 }
 

@@ -62,6 +62,8 @@ export const campaignInputSchema = z
   })
   .strict();
 export type CampaignInput = z.input<typeof campaignInputSchema>;
+/** A change to a draft: only the fields given. No defaults here — a missing audience must not become "all staff". */
+const campaignUpdateSchema = campaignInputSchema.extend({ audience: audienceSchema.optional() }).partial();
 
 const MAX_ATTEMPTS = 3;
 
@@ -256,7 +258,7 @@ export class SimulationService {
   }
 
   updateCampaign(id: number, input: Partial<CampaignInput>, by: string): Campaign {
-    const c = campaignInputSchema.partial().parse(input);
+    const c = campaignUpdateSchema.parse(input);
     const campaign = this.campaigns.update(id, {
       name: c.name,
       templateId: c.template !== undefined ? this.templateOf(c.template).id : undefined,

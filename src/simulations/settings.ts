@@ -60,9 +60,13 @@ export const simulationsSchema = z
         scannerWindowSeconds: z.number().min(0).max(600).default(20),
         /** Several links of one message fetched within this many seconds: a scanner following every link. */
         burstSeconds: z.number().min(0).max(120).default(3),
-        /** One address fetching this many recipients' links within `crowdWindowSeconds`: a scanning service. */
+        /**
+         * One client (address and user agent) fetching this many recipients' links within
+         * `crowdWindowSeconds`: a scanning service. Kept short, because staff behind one proxy
+         * with the same browser version look like one client too.
+         */
         crowdRecipients: z.number().int().min(2).max(1000).default(4),
-        crowdWindowSeconds: z.number().min(1).max(3600).default(120),
+        crowdWindowSeconds: z.number().min(1).max(3600).default(10),
         /** More user-agent substrings (case-insensitive) to treat as scanners, beyond the shipped list. */
         extraScannerAgents: z.array(z.string().min(3)).default([]),
       })

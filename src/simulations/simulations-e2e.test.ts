@@ -202,19 +202,24 @@ describe('phishing simulations, end to end (gateway submission path → real Dov
     const byEmail = (e: string) => links.get(e)!;
     const delivered = Math.max(...sim.campaigns.targets(campaign.id).map((t) => t.deliveredAt!));
 
-    // Seconds after delivery: the mail security layer and link previews.
-    clock = delivered + 2000;
-    for (const e of targets) assert.equal((await http(byEmail(e).click, { method: 'HEAD' })).status, 200, 'Safe Links style HEAD check');
-    for (const e of targets.slice(0, 10)) await http(byEmail(e).click, { ua: 'Mozilla/5.0 (compatible; Barracuda Sentinel URL scanner)' });
-    clock = delivered + 3000;
+    // Seconds after each message's delivery: the mail security layer and link previews.
+    const deliveredAt = new Map(sim.campaigns.targets(campaign.id).map((t) => [t.email, t.deliveredAt!]));
+    for (const [i, e] of targets.entries()) {
+      clock = deliveredAt.get(e)! + 2000;
+      assert.equal((await http(byEmail(e).click, { method: 'HEAD' })).status, 200, 'Safe Links style HEAD check');
+      if (i < 10) await http(byEmail(e).click, { ua: 'Mozilla/5.0 (compatible; Barracuda Sentinel URL scanner)' });
+    }
     for (const e of targets.slice(15, 20)) {
-      // A sandbox that opens the page like a browser, and even types into the form.
-      await http(byEmail(e).click, { ua: CHROME });
-      clock += 500;
-      const detonation = await http(byEmail(e).click, { form: { username: 'sandbox', password: 'sandbox', step: 'submit' } });
+      // A sandbox that opens the page like a browser, with a browser's agent, and even types into the form.
+      clock = deliveredAt.get(e)! + 3000;
+      await http(byEmail(e).click, { ua: FIREFOX });
+      clock += 2000;
+      const detonation = await http(byEmail(e).click, { ua: FIREFOX, form: { username: 'sandbox', password: 'sandbox', step: 'submit' } });
       assert.equal(detonation.status, 200);
     }
+    clock = deliveredAt.get(targets[16]!)! + 6000;
     await http(byEmail(targets[16]!).pixel, { ua: 'Mozilla/5.0 (compatible; Mimecast image check)', accept: 'image/*' });
+    clock = delivered;
     assert.equal((await http('/sim/c/' + 'A'.repeat(30))).status, 404, 'a made-up token finds nothing');
 
     // Minutes later: people, each in their own time.
@@ -280,6 +285,9 @@ describe('phishing simulations, end to end (gateway submission path → real Dov
     assert.equal(r.unconfirmed.recipients, 1, 'the page loaded without the landing step');
     const sandboxed = r.recipientsDetail.filter((d) => targets.slice(15).includes(d.email));
     assert.ok(sandboxed.every((d) => d.events.clicked === undefined && d.events.submitted === undefined), 'the sandbox that typed into the form is no submission');
+    const detonations = sim.events.hitsOfCampaign(campaign.id).filter((h) => h.userAgent === FIREFOX && h.sinceDeliveryMs !== null && h.sinceDeliveryMs < 10_000);
+    assert.equal(detonations.length, 10);
+    assert.ok(detonations.every((h) => h.verdict === 'scanner' && h.reasons.some((x) => /^[\d.]+ s after delivery$/.test(x))), 'told apart by timing alone: a browser agent, the page loaded and the form posted, seconds after delivery');
 
     // Reports of a simulation are training credit, not an incident: no campaign forms from them.
     assert.equal(gw.respond!.campaigns.list().total, 0);
@@ -340,12 +348,9 @@ describe('phishing simulations, end to end (gateway submission path → real Dov
 
     // A genuine header, once: let through.
     const genuine = await sim.compose({ ...target, messageId: null }, campaign.snapshot!);
-    const t0 = Date.now();
     const first = await sendMessage(gw.ports.submission!, { from: insider, to: [insider], raw: genuine.raw }, { auth: { user: insider, pass: passwords.get(insider)! } });
-    console.error('DEBUG sent', Date.now() - t0, first.response);
     assert.equal(first.code, 250, first.response);
     await drain();
-    console.error('DEBUG drained', Date.now() - t0);
     assert.ok(bypassed(last()));
 
     // The same message again: replayed.

@@ -35,6 +35,7 @@ describe('simulation templates', () => {
       assert.equal(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value[0]!.address : '', recipient.email);
       assert.equal(parsed.from?.value[0]!.address?.split('@')[1], 'sim.stmarys-health.org');
       assert.equal(parsed.messageId, m.messageId);
+      assert.doesNotMatch(m.raw.toString('latin1'), /[^\r]\n/, `${t.slug}: CRLF line ends only`);
     }
   });
 

@@ -1,3 +1,4 @@
+import type { BlockEntryView, TaskDetail, TaskSummary, VerifiedContactView } from '../api/schemas/verify.ts';
 import type { QuarantineStore } from '../quarantine/quarantine-store.ts';
 import { formatPhone } from './number-of-record.ts';
 import type { BlockEntry } from './store/blocklist.ts';
@@ -6,7 +7,7 @@ import type { TaskEvent, VerificationTask } from './store/tasks.ts';
 
 /** Tasks, contacts and blocks as the API and the CLI show them (no message content). */
 
-export function presentTask(t: VerificationTask, now = new Date()) {
+export function presentTask(t: VerificationTask, now = new Date()): TaskSummary {
   return {
     id: t.id,
     kind: t.kind,
@@ -32,7 +33,7 @@ export function presentTask(t: VerificationTask, now = new Date()) {
   };
 }
 
-export function presentTaskDetail(t: VerificationTask, o: { events: TaskEvent[]; quarantine: Pick<QuarantineStore, 'get'>; subject: string | null; attestation: string | null; now?: Date }) {
+export function presentTaskDetail(t: VerificationTask, o: { events: TaskEvent[]; quarantine: Pick<QuarantineStore, 'get'>; subject: string | null; attestation: string | null; now?: Date }): TaskDetail {
   const onRecord = new Set(t.numbersOfRecord.map((n) => n.e164));
   return {
     ...presentTask(t, o.now),
@@ -66,7 +67,7 @@ export function protocolSteps(t: VerificationTask): string[] {
   ];
 }
 
-export function presentContact(c: VerifiedContact, now = new Date()) {
+export function presentContact(c: VerifiedContact, now = new Date()): VerifiedContactView {
   return {
     address: c.address,
     domain: c.domain,
@@ -79,7 +80,7 @@ export function presentContact(c: VerifiedContact, now = new Date()) {
   };
 }
 
-export function presentBlock(b: BlockEntry) {
+export function presentBlock(b: BlockEntry): BlockEntryView {
   return {
     id: b.id,
     kind: b.kind,

@@ -15,6 +15,33 @@ import { campaignDetail, campaignExport, incidentDetail } from '../../respond/vi
 import { auditRequest, principalCan } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import {
+  campaignDetailSchema,
+  campaignListSchema,
+  campaignSchema,
+  campaignStatusSchema,
+  containResultSchema,
+  incidentDetailSchema,
+  incidentKindSchema,
+  incidentListSchema,
+  incidentSchema,
+  incidentStatusSchema,
+  mispEventSchema,
+  pullbackSummarySchema,
+  purgeAcceptedSchema,
+  reportListSchema,
+  stixBundleSchema,
+  timelineEventSchema,
+} from '../schemas/respond.ts';
+
+/** True only when A and B are the same union: the schema module's enums must match the stores'. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const enumsMatch: [
+  Same<(typeof INCIDENT_STATUSES)[number], z.output<typeof incidentStatusSchema>>,
+  Same<(typeof INCIDENT_KINDS)[number], z.output<typeof incidentKindSchema>>,
+  Same<(typeof CAMPAIGN_STATUSES)[number], z.output<typeof campaignStatusSchema>>,
+] = [true, true, true];
+void enumsMatch;
 
 /**
  * Monitor and respond over HTTP: incidents (status, owner, notes, the exportable report),
@@ -83,7 +110,7 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
     '/api/incidents',
     {
       config: { access: 'messages.list' },
-      schema: { summary: 'Incidents, most recently changed first', tags, querystring: z.object({ status: list(INCIDENT_STATUSES), kind: list(INCIDENT_KINDS), owner: z.string().optional(), campaign: z.coerce.number().int().optional(), ...page }) },
+      schema: { summary: 'Incidents, most recently changed first', tags, querystring: z.object({ status: list(INCIDENT_STATUSES), kind: list(INCIDENT_KINDS), owner: z.string().optional(), campaign: z.coerce.number().int().optional(), ...page }), response: { 200: incidentListSchema } },
     },
     async (req) => {
       const q = req.query;
@@ -95,7 +122,7 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
 
   app.get(
     '/api/incidents/:id',
-    { config: { access: 'messages.list' }, schema: { summary: 'An incident: timeline, messages, recipients, indicators, reports, pull-backs and breach exposure', tags, params: idParam, querystring: z.object({ subjects: z.coerce.boolean().optional() }) } },
+    { config: { access: 'messages.list' }, schema: { summary: 'An incident: timeline, messages, recipients, indicators, reports, pull-backs and breach exposure', tags, params: idParam, querystring: z.object({ subjects: z.coerce.boolean().optional() }), response: { 200: incidentDetailSchema } } },
     async (req) => run(() => incidentDetail(respond(ctx), req.params.id, { subjects: subjectsFor(req, req.query.subjects, `incident ${req.params.id}`) })),
   );
 
@@ -103,7 +130,7 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
     '/api/incidents/:id',
     {
       config: { access: 'messages.act' },
-      schema: { summary: 'Change an incident’s status or owner (recorded in its timeline and the audit log)', tags, params: idParam, body: z.object({ status: z.enum(INCIDENT_STATUSES).optional(), owner: z.string().trim().min(1).max(100).nullable().optional() }).strict() },
+      schema: { summary: 'Change an incident’s status or owner (recorded in its timeline and the audit log)', tags, params: idParam, body: z.object({ status: z.enum(INCIDENT_STATUSES).optional(), owner: z.string().trim().min(1).max(100).nullable().optional() }).strict(), response: { 200: incidentSchema } },
     },
     async (req) =>
       run(() => {
@@ -117,7 +144,7 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
 
   app.post(
     '/api/incidents/:id/notes',
-    { config: { access: 'messages.act' }, schema: { summary: 'Add a note to an incident’s timeline (stored encrypted)', tags, params: idParam, body: z.object({ text: z.string().trim().min(1).max(10_000) }).strict() } },
+    { config: { access: 'messages.act' }, schema: { summary: 'Add a note to an incident’s timeline (stored encrypted)', tags, params: idParam, body: z.object({ text: z.string().trim().min(1).max(10_000) }).strict(), response: { 200: timelineEventSchema } } },
     async (req) => run(() => respond(ctx).addIncidentNote(req.params.id, req.body.text, actor(req))),
   );
 
@@ -125,7 +152,9 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
     '/api/incidents/:id/report',
     {
       config: { access: 'messages.content' },
-      schema: { summary: 'The incident report (Markdown or JSON), with subjects and breach exposure; audited', tags, params: idParam, querystring: z.object({ format: z.enum(['markdown', 'json']).default('markdown') }) },
+      schema: { summary: 'The incident report (Markdown or JSON), with subjects and breach exposure; audited', tags, params: idParam, querystring: z.object({ format: z.enum(['markdown', 'json']).default('markdown') }),
+        response: { 200: { description: 'The report, as a download', content: { 'text/markdown': { schema: z.string() }, 'application/json': { schema: incidentDetailSchema } } } },
+      },
     },
     async (req, reply) =>
       run(() => {
@@ -143,7 +172,7 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
 
   app.get(
     '/api/campaigns',
-    { config: { access: 'messages.list' }, schema: { summary: 'Campaigns, most recently active first', tags, querystring: z.object({ status: list(CAMPAIGN_STATUSES), ...page }) } },
+    { config: { access: 'messages.list' }, schema: { summary: 'Campaigns, most recently active first', tags, querystring: z.object({ status: list(CAMPAIGN_STATUSES), ...page }), response: { 200: campaignListSchema } } },
     async (req) => {
       const svc = respond(ctx);
       const r = svc.campaigns.list({ status: req.query.status as never, limit: req.query.limit, offset: req.query.offset });
@@ -167,7 +196,7 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
 
   app.get(
     '/api/campaigns/:id',
-    { config: { access: 'messages.list' }, schema: { summary: 'A campaign: timeline, variants, recipients, indicators, reports, pull-backs, exposure', tags, params: idParam, querystring: z.object({ subjects: z.coerce.boolean().optional() }) } },
+    { config: { access: 'messages.list' }, schema: { summary: 'A campaign: timeline, variants, recipients, indicators, reports, pull-backs, exposure', tags, params: idParam, querystring: z.object({ subjects: z.coerce.boolean().optional() }), response: { 200: campaignDetailSchema } } },
     async (req) => run(() => campaignDetail(respond(ctx), req.params.id, { subjects: subjectsFor(req, req.query.subjects, `campaign ${req.params.id}`) })),
   );
 
@@ -175,7 +204,7 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
     '/api/campaigns/:id',
     {
       config: { access: 'messages.act' },
-      schema: { summary: 'Rename a campaign, or close / reopen it (closing lifts its block)', tags, params: idParam, body: z.object({ name: z.string().trim().min(1).max(200).optional(), status: z.enum(['active', 'closed']).optional() }).strict() },
+      schema: { summary: 'Rename a campaign, or close / reopen it (closing lifts its block)', tags, params: idParam, body: z.object({ name: z.string().trim().min(1).max(200).optional(), status: z.enum(['active', 'closed']).optional() }).strict(), response: { 200: campaignSchema } },
     },
     async (req) =>
       run(() => {
@@ -193,7 +222,7 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
     '/api/campaigns/:id/contain',
     {
       config: { access: 'messages.act' },
-      schema: { summary: 'Contain a campaign: quarantine future matches of its indicators, and (pull) remove delivered copies', tags, params: idParam, body: z.object({ pull: z.boolean().default(true), action: z.enum(['move', 'delete']).optional() }).strict().default({ pull: true }) },
+      schema: { summary: 'Contain a campaign: quarantine future matches of its indicators, and (pull) remove delivered copies', tags, params: idParam, body: z.object({ pull: z.boolean().default(true), action: z.enum(['move', 'delete']).optional() }).strict().default({ pull: true }), response: { 200: containResultSchema } },
     },
     async (req) =>
       runAsync(async () => {
@@ -205,7 +234,7 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
 
   app.post(
     '/api/campaigns/:id/release',
-    { config: { access: 'messages.act' }, schema: { summary: 'Lift a campaign’s block (a false positive); matching mail is no longer quarantined for it', tags, params: idParam } },
+    { config: { access: 'messages.act' }, schema: { summary: 'Lift a campaign’s block (a false positive); matching mail is no longer quarantined for it', tags, params: idParam, response: { 200: campaignSchema } } },
     async (req) => run(() => respond(ctx).releaseCampaign(req.params.id, actor(req))),
   );
 
@@ -213,7 +242,7 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
     '/api/campaigns/:id/purge',
     {
       config: { access: 'messages.act' },
-      schema: { summary: 'Purge a campaign: remove every delivered copy from users’ mailboxes over IMAP (runs in the background)', tags, params: idParam, body: z.object({ action: z.enum(['move', 'delete']).optional() }).strict().default({}) },
+      schema: { summary: 'Purge a campaign: remove every delivered copy from users’ mailboxes over IMAP (runs in the background)', tags, params: idParam, body: z.object({ action: z.enum(['move', 'delete']).optional() }).strict().default({}), response: { 202: purgeAcceptedSchema } },
     },
     async (req, reply) =>
       run(() => {
@@ -226,28 +255,32 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
     '/api/campaigns/:id/export',
     {
       config: { access: 'messages.list' },
-      schema: { summary: 'The campaign’s indicators as a STIX 2.1 bundle or a MISP event', tags, params: idParam, querystring: z.object({ format: z.enum(['stix', 'misp']).default('stix') }) },
+      schema: { summary: 'The campaign’s indicators as a STIX 2.1 bundle or a MISP event', tags, params: idParam, querystring: z.object({ format: z.enum(['stix', 'misp']).default('stix') }),
+        response: { 200: { description: 'The export, as a download', content: { 'application/stix+json': { schema: stixBundleSchema }, 'application/json': { schema: mispEventSchema } } } },
+      },
     },
     async (req, reply) =>
       run(() => {
         const svc = respond(ctx);
         const x = campaignExport(svc, req.params.id);
         auditRequest(ctx, req, 'respond.campaign.export', `campaign:${req.params.id}`, { format: req.query.format });
-        const body = req.query.format === 'misp' ? campaignMispEvent(x) : campaignBundle(x);
-        if (req.query.format === 'stix') {
-          const problems = validateStixBundle(body as never);
+        const stix = req.query.format === 'stix' ? campaignBundle(x) : null;
+        if (stix) {
+          const problems = validateStixBundle(stix);
           if (problems.length) throw new Error(`the STIX bundle failed its own check: ${problems.slice(0, 3).join('; ')}`);
         }
+        // The bundle's interfaces have no index signature; parsing gives it the schema's (open) type, keys intact.
+        const body = stix ? stixBundleSchema.parse(stix) : campaignMispEvent(x);
         return reply
           .type(req.query.format === 'stix' ? 'application/stix+json;version=2.1' : 'application/json')
           .header('content-disposition', `attachment; filename="medshield-campaign-${req.params.id}.${req.query.format}.json"`)
-          .send(JSON.stringify(body, null, 2));
+          .send(body);
       }),
   );
 
   app.get(
     '/api/pullbacks/:id',
-    { config: { access: 'messages.list' }, schema: { summary: 'A pull-back: state and, per mailbox and message, what was removed or not found', tags, params: idParam } },
+    { config: { access: 'messages.list' }, schema: { summary: 'A pull-back: state and, per mailbox and message, what was removed or not found', tags, params: idParam, response: { 200: pullbackSummarySchema } } },
     async (req) =>
       run(() => {
         const s = respond(ctx).pullbacks.summary(req.params.id);
@@ -258,14 +291,14 @@ export async function respondRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
 
   app.get(
     '/api/reports',
-    { config: { access: 'messages.list' }, schema: { summary: 'Users’ phishing reports, newest first', tags, querystring: z.object({ campaign: z.coerce.number().int().optional(), ...page }) } },
+    { config: { access: 'messages.list' }, schema: { summary: 'Users’ phishing reports, newest first', tags, querystring: z.object({ campaign: z.coerce.number().int().optional(), ...page }), response: { 200: reportListSchema } } },
     async (req) => respond(ctx).reports.list({ campaignId: req.query.campaign, limit: req.query.limit, offset: req.query.offset }),
   );
 
   let registry: ReturnType<typeof respondMetrics> | null = null;
   app.get(
     '/metrics',
-    { config: { access: 'dashboard.read' }, schema: { summary: 'Prometheus metrics (scrape with an API token as bearer)', tags: ['monitoring'] } },
+    { config: { access: 'dashboard.read' }, schema: { summary: 'Prometheus metrics (scrape with an API token as bearer)', tags: ['monitoring'], response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } } } } },
     async (_req, reply) => {
       registry ??= respondMetrics(ctx.db, { gatewayQueue: ctx.gateway ? () => ctx.gateway!.journal.stats() : undefined });
       return reply.type(registry.contentType).send(await registry.metrics());

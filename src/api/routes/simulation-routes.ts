@@ -11,6 +11,26 @@ import { parseTemplate, TemplateError } from '../../simulations/template.ts';
 import { auditRequest, requestContext } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import {
+  simAudienceSchema,
+  simCampaignDetailSchema,
+  simCampaignListSchema,
+  simCampaignStatusSchema,
+  simCampaignSummarySchema,
+  simFromQuarantineSchema,
+  simHitListSchema,
+  simStatusSchema,
+  simTemplateArchivedSchema,
+  simTemplateDetailSchema,
+  simTemplateListSchema,
+  simTemplatePreviewSchema,
+  simTemplateRefSchema,
+} from '../schemas/simulations.ts';
+
+/** True only when A and B are the same union: the schema module's enum must match the store's. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const statusesMatch: Same<import('../../simulations/campaign-store.ts').CampaignStatus, z.output<typeof simCampaignStatusSchema>> = true;
+void statusesMatch;
 
 /**
  * Phishing simulations: the security team's API (templates, campaigns, results), and the
@@ -74,24 +94,24 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
 
   // ---- the security team's API ------------------------------------------------------------
 
-  app.get('/api/simulations/status', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Where landing pages are reached, the simulation sender domain, and refused bypass headers by reason', tags } }, async () => {
+  app.get('/api/simulations/status', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Where landing pages are reached, the simulation sender domain, and refused bypass headers by reason', tags, response: { 200: simStatusSchema } } }, async () => {
     const s = sim();
     return { baseUrl: s.baseUrl(), senderDomain: s.senderDomain(), callbackNumber: s.settings.callbackNumber, perMinute: s.settings.perMinute, window: s.settings.window, bypassRefusals: s.gate.refusals() };
   });
 
-  app.get('/api/simulations/templates', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Simulation templates (shipped and the organisation’s own)', tags, querystring: z.object({ archived: z.enum(['true', 'false']).default('false') }) } }, async (req) =>
+  app.get('/api/simulations/templates', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Simulation templates (shipped and the organisation’s own)', tags, querystring: z.object({ archived: z.enum(['true', 'false']).default('false') }), response: { 200: simTemplateListSchema } } }, async (req) =>
     sim()
       .templates.list({ includeArchived: req.query.archived === 'true' })
       .map((t) => ({ id: t.id, slug: t.slug, name: t.name, tactic: t.tactic, module: t.template.module ?? null, description: t.template.description, source: t.source, builtin: t.builtin, archived: t.archived, updatedAt: new Date(t.updatedAt).toISOString() })),
   );
 
-  app.get('/api/simulations/templates/:id', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'One template with its full definition', tags, params: idParams } }, async (req) => {
+  app.get('/api/simulations/templates/:id', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'One template with its full definition', tags, params: idParams, response: { 200: simTemplateDetailSchema } } }, async (req) => {
     const t = sim().templates.get(req.params.id);
     if (!t) throw new ApiError(404, 'no such template');
     return { id: t.id, source: t.source, builtin: t.builtin, archived: t.archived, createdBy: t.createdBy, template: t.template };
   });
 
-  app.post('/api/simulations/templates', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Create a template (the definition is validated: placeholders, links, landing page)', tags, body: z.record(z.string(), z.unknown()) } }, async (req, reply) => {
+  app.post('/api/simulations/templates', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Create a template (the definition is validated: placeholders, links, landing page)', tags, body: z.record(z.string(), z.unknown()), response: { 201: simTemplateRefSchema } } }, async (req, reply) => {
     try {
       const t = sim().createTemplate(req.body, req.principal!.actor);
       return reply.code(201).send({ id: t.id, slug: t.slug });
@@ -100,7 +120,7 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
     }
   });
 
-  app.put('/api/simulations/templates/:id', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Replace a template’s definition (shipped templates are read-only: save a copy)', tags, params: idParams, body: z.record(z.string(), z.unknown()) } }, async (req) => {
+  app.put('/api/simulations/templates/:id', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Replace a template’s definition (shipped templates are read-only: save a copy)', tags, params: idParams, body: z.record(z.string(), z.unknown()), response: { 200: simTemplateRefSchema } } }, async (req) => {
     try {
       const t = sim().updateTemplate(req.params.id, req.body, req.principal!.actor);
       return { id: t.id, slug: t.slug };
@@ -109,7 +129,7 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
     }
   });
 
-  app.post('/api/simulations/templates/:id/archive', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Archive (hide from new campaigns) or restore a template', tags, params: idParams, body: z.object({ archived: z.boolean() }) } }, async (req) => {
+  app.post('/api/simulations/templates/:id/archive', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Archive (hide from new campaigns) or restore a template', tags, params: idParams, body: z.object({ archived: z.boolean() }), response: { 200: simTemplateArchivedSchema } } }, async (req) => {
     if (!sim().templates.archive(req.params.id, req.body.archived)) throw new ApiError(404, 'no such template');
     auditRequest(ctx, req, 'simulations.template.archive', `template:${req.params.id}`, { archived: req.body.archived });
     return { id: req.params.id, archived: req.body.archived };
@@ -119,7 +139,7 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
     '/api/simulations/templates/preview',
     {
       config: { access: SIMULATION_ACCESS.read },
-      schema: { summary: 'The template as a staff member would receive it (inert links), with its landing and just-in-time pages', tags, body: z.object({ id: z.number().int().positive().optional(), template: z.record(z.string(), z.unknown()).optional(), email: z.string().max(320).optional() }) },
+      schema: { summary: 'The template as a staff member would receive it (inert links), with its landing and just-in-time pages', tags, body: z.object({ id: z.number().int().positive().optional(), template: z.record(z.string(), z.unknown()).optional(), email: z.string().max(320).optional() }), response: { 200: simTemplatePreviewSchema } },
     },
     async (req) => {
       try {
@@ -142,6 +162,7 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
         summary: 'Turn a quarantined phish into a defanged template (links → tracking links; attachments, remote images and pixels removed; clinicians’ photos and names replaced). The read of the message is audited.',
         tags,
         body: z.object({ quarantineId: z.string().min(6).max(100), slug: z.string().max(60).optional(), save: z.boolean().default(true) }),
+        response: { 200: simFromQuarantineSchema },
       },
     },
     async (req) => {
@@ -154,7 +175,7 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
     },
   );
 
-  app.post('/api/simulations/audience', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Who an audience (departments, roles, sites, addresses, exclusions) selects from the directory and roster', tags, body: z.record(z.string(), z.unknown()) } }, async (req) => {
+  app.post('/api/simulations/audience', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Who an audience (departments, roles, sites, addresses, exclusions) selects from the directory and roster', tags, body: z.record(z.string(), z.unknown()), response: { 200: simAudienceSchema } } }, async (req) => {
     try {
       const r = sim().audience(req.body);
       return { count: r.members.length, members: r.members.slice(0, 5000), unknownEmails: r.unknownEmails };
@@ -163,7 +184,7 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
     }
   });
 
-  app.get('/api/simulations/campaigns', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Campaigns, newest first, with their headline figures', tags } }, async () => {
+  app.get('/api/simulations/campaigns', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Campaigns, newest first, with their headline figures', tags, response: { 200: simCampaignListSchema } } }, async () => {
     const s = sim();
     return s.campaigns.list().map((c) => {
       const r = s.results(c.id);
@@ -171,7 +192,7 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
     });
   });
 
-  app.post('/api/simulations/campaigns', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Create a draft campaign: template, audience, sending window, pace and start', tags, body: z.record(z.string(), z.unknown()) } }, async (req, reply) => {
+  app.post('/api/simulations/campaigns', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Create a draft campaign: template, audience, sending window, pace and start', tags, body: z.record(z.string(), z.unknown()), response: { 201: simCampaignSummarySchema } } }, async (req, reply) => {
     try {
       const c = sim().createCampaign(req.body as never, req.principal!.actor);
       return reply.code(201).send(campaignSummary(c));
@@ -180,7 +201,7 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
     }
   });
 
-  app.get('/api/simulations/campaigns/:id', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'A campaign and its results: what people did, scanners and unconfirmed clicks apart, per department and per recipient', tags, params: idParams } }, async (req) => {
+  app.get('/api/simulations/campaigns/:id', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'A campaign and its results: what people did, scanners and unconfirmed clicks apart, per department and per recipient', tags, params: idParams, response: { 200: simCampaignDetailSchema } } }, async (req) => {
     try {
       const s = sim();
       const c = s.campaigns.get(req.params.id);
@@ -191,7 +212,7 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
     }
   });
 
-  app.patch('/api/simulations/campaigns/:id', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Change a draft campaign', tags, params: idParams, body: z.record(z.string(), z.unknown()) } }, async (req) => {
+  app.patch('/api/simulations/campaigns/:id', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Change a draft campaign', tags, params: idParams, body: z.record(z.string(), z.unknown()), response: { 200: simCampaignSummarySchema } } }, async (req) => {
     try {
       return campaignSummary(sim().updateCampaign(req.params.id, req.body as never, req.principal!.actor));
     } catch (err) {
@@ -204,7 +225,7 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
       `/api/simulations/campaigns/:id/${action}`,
       {
         config: { access: SIMULATION_ACCESS.manage },
-        schema: { summary: { launch: 'Launch a draft: the audience and template are frozen; mail goes out from its start, in its window, at its pace', cancel: 'Stop sending (what was sent stays measured)', finish: 'Close the landing pages now' }[action], tags, params: idParams },
+        schema: { summary: { launch: 'Launch a draft: the audience and template are frozen; mail goes out from its start, in its window, at its pace', cancel: 'Stop sending (what was sent stays measured)', finish: 'Close the landing pages now' }[action], tags, params: idParams, response: { 200: simCampaignSummarySchema } },
       },
       async (req) => {
         try {
@@ -220,7 +241,7 @@ export async function simulationRoutes(base: FastifyInstance, { ctx }: { ctx: Ap
     );
   }
 
-  app.get('/api/simulations/campaigns/:id/hits', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Every request to the campaign’s links and how it was classified (person, scanner, unconfirmed) and why', tags, params: idParams } }, async (req) => {
+  app.get('/api/simulations/campaigns/:id/hits', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Every request to the campaign’s links and how it was classified (person, scanner, unconfirmed) and why', tags, params: idParams, response: { 200: simHitListSchema } } }, async (req) => {
     const s = sim();
     if (!s.campaigns.get(req.params.id)) throw new ApiError(404, 'no such campaign');
     const emails = new Map(s.campaigns.targets(req.params.id).map((t) => [t.id, t.email]));
@@ -284,7 +305,7 @@ function isForm(v: unknown): v is SubmittedForm {
   return !!v && typeof v === 'object' && Array.isArray((v as SubmittedForm).filled);
 }
 
-function campaignSummary(c: import('../../simulations/campaign-store.ts').Campaign) {
+function campaignSummary(c: import('../../simulations/campaign-store.ts').Campaign): z.output<typeof simCampaignSummarySchema> {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   return {
     id: c.id,

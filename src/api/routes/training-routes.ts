@@ -12,6 +12,17 @@ import { TrainingError } from '../../training/service.ts';
 import { auditRequest } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import {
+  assignmentCancelledSchema,
+  assignmentListSchema,
+  assignResultSchema,
+  departmentReportListSchema,
+  personDetailSchema,
+  personRiskListSchema,
+  rosterImportResultSchema,
+  trainingModuleListSchema,
+  trainingModuleSchema,
+} from '../schemas/training.ts';
 import { simulationError, simulationsOf } from './simulation-routes.ts';
 
 /**
@@ -40,11 +51,11 @@ export async function trainingRoutes(base: FastifyInstance, { ctx }: { ctx: ApiC
   // Quiz answers are option numbers; nothing else in a learner's form is kept.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8 * 1024 }, (_req, body, done) => done(null, new URLSearchParams(String(body))));
 
-  app.get('/api/training/modules', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Training modules (Markdown in the repository, each with a quiz)', tags } }, async () =>
+  app.get('/api/training/modules', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Training modules (Markdown in the repository, each with a quiz)', tags, response: { 200: trainingModuleListSchema } } }, async () =>
     training().modules.modules.map((m) => ({ id: m.id, title: m.title, minutes: m.minutes, summary: m.summary, tactics: m.tactics, questions: m.quiz.length })),
   );
 
-  app.get('/api/training/modules/:id', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'One module: its text as HTML and its quiz with the answers', tags, params: z.object({ id: z.string().max(60) }) } }, async (req) => {
+  app.get('/api/training/modules/:id', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'One module: its text as HTML and its quiz with the answers', tags, params: z.object({ id: z.string().max(60) }), response: { 200: trainingModuleSchema } } }, async (req) => {
     const m = training().module(req.params.id);
     if (!m) throw new ApiError(404, 'no such module');
     return { id: m.id, title: m.title, minutes: m.minutes, summary: m.summary, tactics: m.tactics, html: m.html, quiz: m.quiz };
@@ -65,6 +76,7 @@ export async function trainingRoutes(base: FastifyInstance, { ctx }: { ctx: ApiC
           limit: z.coerce.number().int().min(1).max(5000).default(500),
           offset: z.coerce.number().int().min(0).default(0),
         }),
+        response: { 200: assignmentListSchema },
       },
     },
     async (req) => {
@@ -82,6 +94,7 @@ export async function trainingRoutes(base: FastifyInstance, { ctx }: { ctx: ApiC
         summary: 'Assign a module to people (by address, or an audience of departments, roles and sites); an open assignment of the module is kept as it is',
         tags,
         body: z.object({ module: z.string().max(60), emails: z.array(z.string().max(320)).max(100_000).default([]), audience: z.record(z.string(), z.unknown()).optional(), dueAt: z.iso.datetime({ offset: true }).optional() }),
+        response: { 200: assignResultSchema },
       },
     },
     async (req) => {
@@ -100,20 +113,20 @@ export async function trainingRoutes(base: FastifyInstance, { ctx }: { ctx: ApiC
     },
   );
 
-  app.post('/api/training/assignments/:id/cancel', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Cancel an open assignment', tags, params: z.object({ id: z.coerce.number().int().positive() }) } }, async (req) => {
+  app.post('/api/training/assignments/:id/cancel', { config: { access: SIMULATION_ACCESS.manage }, schema: { summary: 'Cancel an open assignment', tags, params: z.object({ id: z.coerce.number().int().positive() }), response: { 200: assignmentCancelledSchema } } }, async (req) => {
     if (!training().assignments.cancel(req.params.id, Date.now())) throw new ApiError(404, 'no open assignment with that id');
     auditRequest(ctx, req, 'training.cancel', `assignment:${req.params.id}`);
-    return { id: req.params.id, cancelled: true };
+    return { id: req.params.id, cancelled: true as const };
   });
 
-  app.get('/api/training/people', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Staff with their risk scores (highest first): simulation outcomes, reports, training, access to PHI', tags, querystring: z.object({ department: z.string().max(200).optional() }) } }, async (req) =>
+  app.get('/api/training/people', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Staff with their risk scores (highest first): simulation outcomes, reports, training, access to PHI', tags, querystring: z.object({ department: z.string().max(200).optional() }), response: { 200: personRiskListSchema } } }, async (req) =>
     training()
       .people()
       .filter((p) => !req.query.department || p.department.toLowerCase() === req.query.department.toLowerCase())
       .map((p) => ({ email: p.email, name: p.name, department: p.department, role: p.role, site: p.site, phiAccess: p.phiAccess, risk: p.risk, outcome: p.outcome, modulesCompleted: p.completed, assignmentsOpen: p.open, assignmentsOverdue: p.overdue })),
   );
 
-  app.get('/api/training/people/:email', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'One person: risk score with its parts, assignments, and simulation history', tags, params: z.object({ email: z.string().max(320) }) } }, async (req) => {
+  app.get('/api/training/people/:email', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'One person: risk score with its parts, assignments, and simulation history', tags, params: z.object({ email: z.string().max(320) }), response: { 200: personDetailSchema } } }, async (req) => {
     const s = simulationsOf(ctx);
     const p = s.training.person(req.params.email);
     if (!p) throw new ApiError(404, 'no such person');
@@ -125,9 +138,9 @@ export async function trainingRoutes(base: FastifyInstance, { ctx }: { ctx: ApiC
     return { person: p, assignments: p.personId ? s.training.assignments.ofPerson(p.personId) : [], simulations: history };
   });
 
-  app.get('/api/training/departments', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Per department: people, average and high risk, clicks, reports, training completion', tags } }, async () => training().departments());
+  app.get('/api/training/departments', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'Per department: people, average and high risk, clicks, reports, training completion', tags, response: { 200: departmentReportListSchema } } }, async () => training().departments());
 
-  app.get('/api/training/export', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'CSV export of people (with risk), departments or assignments', tags, querystring: z.object({ kind: z.enum(['people', 'departments', 'assignments']).default('people') }) } }, async (req, reply) => {
+  app.get('/api/training/export', { config: { access: SIMULATION_ACCESS.read }, schema: { summary: 'CSV export of people (with risk), departments or assignments', tags, querystring: z.object({ kind: z.enum(['people', 'departments', 'assignments']).default('people') }), response: { 200: { description: 'CSV, as a download', content: { 'text/csv': { schema: z.string() } } } } } }, async (req, reply) => {
     auditRequest(ctx, req, 'training.export', `training:${req.query.kind}`);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
@@ -135,7 +148,7 @@ export async function trainingRoutes(base: FastifyInstance, { ctx }: { ctx: ApiC
       .send(training().csv(req.query.kind));
   });
 
-  app.post('/api/training/roster', { config: { access: SIMULATION_ACCESS.configure }, bodyLimit: 10 * 1024 * 1024, schema: { summary: 'Replace the staff roster (CSV: email, name, department, role, site, phi_access); a file with any bad row is refused whole', tags, body: z.object({ content: z.string().min(1) }) } }, async (req) => {
+  app.post('/api/training/roster', { config: { access: SIMULATION_ACCESS.configure }, bodyLimit: 10 * 1024 * 1024, schema: { summary: 'Replace the staff roster (CSV: email, name, department, role, site, phi_access); a file with any bad row is refused whole', tags, body: z.object({ content: z.string().min(1) }), response: { 200: rosterImportResultSchema } } }, async (req) => {
     try {
       const r = training().staff.importRoster(req.body.content);
       auditRequest(ctx, req, 'training.roster.import', 'roster', { rows: r.rows });

@@ -1,13 +1,35 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { addContactSchema, assignSchema, blockedSchema, completeResultSchema, completeSchema, contactSchema, taskDetailSchema, taskListSchema, taskQuerySchema } from '../../verify/api-schemas.ts';
 import { verifyServiceFor } from '../../verify/api-service.ts';
 import { presentBlock, presentContact, presentTask, presentTaskDetail } from '../../verify/present.ts';
 import { TaskError, type TaskKind, type TaskOutcome, type TaskStatus } from '../../verify/store/tasks.ts';
 import { principalCan, requestContext } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import {
+  addContactSchema,
+  assignResultSchema,
+  assignSchema,
+  blockedListSchema,
+  completeResultSchema,
+  completeSchema,
+  contactListSchema,
+  contactSchema,
+  listAllQuerySchema,
+  okMessageSchema,
+  taskDetailSchema,
+  taskKindSchema,
+  taskListSchema,
+  taskOutcomeSchema,
+  taskQuerySchema,
+  taskStatusSchema,
+} from '../schemas/verify.ts';
+
+/** True only when A and B are the same union: the schema module's enums must match the store's. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const enumsMatch: [Same<TaskStatus, z.output<typeof taskStatusSchema>>, Same<TaskOutcome, z.output<typeof taskOutcomeSchema>>, Same<TaskKind, z.output<typeof taskKindSchema>>] = [true, true, true];
+void enumsMatch;
 
 const taskId = z.object({ id: z.coerce.number().int().min(1) });
 const STATUS: Record<TaskError['code'], number> = { 'not-found': 404, state: 409, invalid: 400 };
@@ -40,7 +62,7 @@ export async function verifyRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCon
     { config: { access: 'messages.list' }, schema: { summary: 'Verification tasks: open first, by due time', tags, querystring: taskQuerySchema, response: { 200: taskListSchema } } },
     async (req) => {
       const q = req.query;
-      const filter = { status: q.status as TaskStatus | undefined, kind: q.kind as TaskKind | undefined, owner: q.owner, overdueAt: q.overdue === 'true' ? new Date() : undefined };
+      const filter = { status: q.status, kind: q.kind, owner: q.owner, overdueAt: q.overdue === 'true' ? new Date() : undefined };
       const s = svc();
       const now = new Date();
       return {
@@ -87,7 +109,7 @@ export async function verifyRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCon
     async (req) =>
       guard(() => {
         const r = svc().complete(req.params.id, {
-          outcome: req.body.outcome as TaskOutcome,
+          outcome: req.body.outcome,
           attestation: req.body.attestation,
           phoneUsed: req.body.phoneUsed,
           actor: req.principal!.actor,
@@ -99,7 +121,7 @@ export async function verifyRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCon
 
   app.post(
     '/api/verify/tasks/:id/assign',
-    { config: { access: 'messages.act' }, schema: { summary: 'Give an open task to another owner', tags, params: taskId, body: assignSchema, response: { 200: taskDetailSchema.pick({ id: true, owner: true }) } } },
+    { config: { access: 'messages.act' }, schema: { summary: 'Give an open task to another owner', tags, params: taskId, body: assignSchema, response: { 200: assignResultSchema } } },
     async (req) =>
       guard(() => {
         const t = svc().assign(req.params.id, req.body.owner, req.principal!.actor, requestContext(req));
@@ -111,7 +133,7 @@ export async function verifyRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCon
     '/api/verify/contacts',
     {
       config: { access: 'messages.list' },
-      schema: { summary: 'Verified contacts (senders and recipients verified by phone), active unless asked for all', tags, querystring: z.object({ all: z.enum(['true', 'false']).optional() }), response: { 200: z.object({ items: z.array(contactSchema) }) } },
+      schema: { summary: 'Verified contacts (senders and recipients verified by phone), active unless asked for all', tags, querystring: listAllQuerySchema, response: { 200: contactListSchema } },
     },
     async (req) => ({ items: svc().contacts.list({ includeInactive: req.query.all === 'true' }).map((c) => presentContact(c)) }),
   );
@@ -124,7 +146,7 @@ export async function verifyRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCon
 
   app.delete(
     '/api/verify/contacts/:address',
-    { config: { access: 'messages.act' }, schema: { summary: 'Revoke a verified contact at once', tags, params: z.object({ address: z.string().email() }), response: { 200: z.object({ ok: z.boolean(), message: z.string() }) } } },
+    { config: { access: 'messages.act' }, schema: { summary: 'Revoke a verified contact at once', tags, params: z.object({ address: z.string().email() }), response: { 200: okMessageSchema } } },
     async (req) => {
       const done = svc().revokeContact(req.params.address, req.principal!.actor, requestContext(req));
       if (!done) throw new ApiError(404, `${req.params.address} is not an active verified contact`);
@@ -136,14 +158,14 @@ export async function verifyRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCon
     '/api/verify/blocked',
     {
       config: { access: 'messages.list' },
-      schema: { summary: 'Numbers and addresses blocked after failed verifications', tags, querystring: z.object({ all: z.enum(['true', 'false']).optional() }), response: { 200: z.object({ items: z.array(blockedSchema) }) } },
+      schema: { summary: 'Numbers and addresses blocked after failed verifications', tags, querystring: listAllQuerySchema, response: { 200: blockedListSchema } },
     },
     async (req) => ({ items: svc().blocklist.list({ includeLifted: req.query.all === 'true' }).map(presentBlock) }),
   );
 
   app.delete(
     '/api/verify/blocked/:id',
-    { config: { access: 'messages.act' }, schema: { summary: 'Lift a block (the record stays)', tags, params: taskId, response: { 200: z.object({ ok: z.boolean(), message: z.string() }) } } },
+    { config: { access: 'messages.act' }, schema: { summary: 'Lift a block (the record stays)', tags, params: taskId, response: { 200: okMessageSchema } } },
     async (req) => {
       const done = svc().liftBlock(req.params.id, req.principal!.actor, requestContext(req));
       if (!done) throw new ApiError(404, `no active block #${req.params.id}`);

@@ -1,16 +1,26 @@
 import { z } from 'zod';
-import { TASK_OUTCOMES, TASK_STATUSES } from './store/tasks.ts';
 
-/** The verification API's requests and responses (src/api/routes/verify-routes.ts). */
+/**
+ * The verification API's requests and responses (src/api/routes/verify-routes.ts). Zod only,
+ * no server imports: the console type-checks its wire types against this module
+ * (console/src/workflow-types.ts). The status and outcome lists mirror src/verify/store/tasks.ts;
+ * verify-routes.ts fails to compile if they drift.
+ */
+
+export const taskStatusSchema = z.enum(['open', 'verified', 'failed', 'unreachable', 'cancelled']);
+export const taskOutcomeSchema = z.enum(['verified', 'failed', 'unreachable']);
+export const taskKindSchema = z.enum(['inbound-request', 'outbound-phi']);
 
 const numberOfRecord = z.object({ e164: z.string(), display: z.string(), source: z.string(), label: z.string() });
 /** A number from the message: `unverified` ones are shown struck through, never offered to call. */
 const numberInMail = z.object({ e164: z.string(), display: z.string(), raw: z.string(), owner: z.string().nullable(), unverified: z.boolean() });
 
+export const okMessageSchema = z.object({ ok: z.boolean(), message: z.string() });
+
 export const taskSummarySchema = z.object({
   id: z.number(),
-  kind: z.enum(['inbound-request', 'outbound-phi']),
-  status: z.enum(TASK_STATUSES as unknown as [string, ...string[]]),
+  kind: taskKindSchema,
+  status: taskStatusSchema,
   party: z.string(),
   parties: z.array(z.string()),
   claimed: z.string(),
@@ -55,8 +65,8 @@ export const taskDetailSchema = taskSummarySchema.extend({
 });
 
 export const taskQuerySchema = z.object({
-  status: z.enum(TASK_STATUSES as unknown as [string, ...string[]]).optional(),
-  kind: z.enum(['inbound-request', 'outbound-phi']).optional(),
+  status: taskStatusSchema.optional(),
+  kind: taskKindSchema.optional(),
   owner: z.string().max(200).optional(),
   overdue: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -64,7 +74,7 @@ export const taskQuerySchema = z.object({
 });
 
 export const completeSchema = z.object({
-  outcome: z.enum(TASK_OUTCOMES as unknown as [string, ...string[]]),
+  outcome: taskOutcomeSchema,
   attestation: z.string().min(1).max(4000),
   phoneUsed: z.string().max(40).optional(),
 });
@@ -103,3 +113,15 @@ export const blockedSchema = z.object({
   createdBy: z.string(),
   liftedAt: z.string().nullable(),
 });
+
+export const assignResultSchema = z.object({ id: z.number(), owner: z.string() });
+export const contactListSchema = z.object({ items: z.array(contactSchema) });
+export const blockedListSchema = z.object({ items: z.array(blockedSchema) });
+export const listAllQuerySchema = z.object({ all: z.enum(['true', 'false']).optional() });
+
+export type TaskSummary = z.output<typeof taskSummarySchema>;
+export type TaskList = z.output<typeof taskListSchema>;
+export type TaskDetail = z.output<typeof taskDetailSchema>;
+export type CompleteResult = z.output<typeof completeResultSchema>;
+export type VerifiedContactView = z.output<typeof contactSchema>;
+export type BlockEntryView = z.output<typeof blockedSchema>;
