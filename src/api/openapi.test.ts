@@ -16,7 +16,7 @@ import { startConsoleFixture, type ConsoleFixture } from './testing/console-fixt
  * only until it has one, and the test fails when a listed route gains a schema, so the list
  * can only shrink.
  */
-const KNOWN_GAPS = ['GET /api/messages/{id}/preview', 'GET /api/messages/{id}/raw', 'GET /api/audit/export', 'GET /api/directory/persons/{id}/photos/{index}'];
+const KNOWN_GAPS: string[] = [];
 
 interface Operation {
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;

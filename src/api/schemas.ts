@@ -300,3 +300,6 @@ export const feedItemSchema = z.object({
   quarantineId: z.string().nullable(),
 });
 export type FeedItem = z.output<typeof feedItemSchema>;
+
+/** A file download's body in the OpenAPI document (bytes, sent as they are: no serializer runs on a Buffer). */
+export const binaryBodySchema = z.any().meta({ type: 'string', format: 'binary' });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { auditActions, auditCsv, queryAudit, type AuditQuery } from '../audit-query.ts';
 import { auditRequest } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { auditListSchema, auditQuerySchema } from '../schemas.ts';
+import { auditEntrySchema, auditListSchema, auditQuerySchema } from '../schemas.ts';
 
 function toQuery(q: z.output<typeof auditQuerySchema>): AuditQuery {
   return { actor: q.actor, action: q.action, target: q.target, since: q.since ? new Date(q.since) : undefined, until: q.until ? new Date(q.until) : undefined, beforeId: q.beforeId, limit: q.limit };
@@ -42,6 +42,7 @@ export async function auditRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCont
         tags,
         querystring: auditQuerySchema.extend({ format: z.enum(['csv', 'json']).default('csv'), limit: z.coerce.number().int().min(1).max(100_000).default(100_000) }),
         produces: ['text/csv', 'application/json'],
+        response: { 200: { description: 'The audit entries, oldest first, as a download', content: { 'text/csv': { schema: z.string() }, 'application/json': { schema: z.array(auditEntrySchema) } } } },
       },
     },
     async (req, reply) => {

@@ -8,7 +8,7 @@ import { auditRequest } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { importErrorLines } from '../directory-access.ts';
 import { ApiError } from '../errors.ts';
-import { directoryImportResultSchema, directoryImportSchema, directorySchema } from '../schemas.ts';
+import { binaryBodySchema, directoryImportResultSchema, directoryImportSchema, directorySchema } from '../schemas.ts';
 
 const PHOTO_TYPES = /^image\/(png|jpeg|gif|webp)$/;
 
@@ -60,7 +60,9 @@ export async function directoryRoutes(base: FastifyInstance, { ctx }: { ctx: Api
     '/api/directory/persons/:id/photos/:index',
     {
       config: { access: 'directory.read' },
-      schema: { summary: "A directory person's photo", tags, params: z.object({ id: z.string().min(1).max(200), index: z.coerce.number().int().min(0).max(100) }), produces: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] },
+      schema: { summary: "A directory person's photo", tags, params: z.object({ id: z.string().min(1).max(200), index: z.coerce.number().int().min(0).max(100) }), produces: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
+        response: { 200: { description: 'The photo as stored', content: Object.fromEntries(['image/jpeg', 'image/png', 'image/webp', 'image/gif'].map((t) => [t, { schema: binaryBodySchema }])) } },
+      },
     },
     async (req, reply) => {
       const person = ctx.directory.load()?.personById(req.params.id);

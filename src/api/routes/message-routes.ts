@@ -11,7 +11,7 @@ import { photoEvidence } from '../photo-evidence.ts';
 import { presentMessage } from '../present.ts';
 import { buildPreview, PREVIEW_DOCUMENT_CSP } from '../safe-preview.ts';
 import type { ParsedMessage } from '../../parse/message.ts';
-import { deliveryStatusSchema, messageContentSchema, messageDetailSchema, messageListSchema, messageQuerySchema, type MessageDetail } from '../schemas.ts';
+import { binaryBodySchema, deliveryStatusSchema, messageContentSchema, messageDetailSchema, messageListSchema, messageQuerySchema, type MessageDetail } from '../schemas.ts';
 import { signalCatalog } from '../signal-catalog.ts';
 
 export const idParam = z.object({ id: z.string().regex(/^[0-9a-z-]{6,64}$/, 'a message id') });
@@ -150,6 +150,7 @@ export async function messageRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
         tags,
         params: idParam,
         produces: ['text/html'],
+        response: { 200: { description: 'The sanitized preview document', content: { 'text/html': { schema: z.string() } } } },
       },
     },
     async (req, reply) => {
@@ -165,7 +166,14 @@ export async function messageRoutes(base: FastifyInstance, { ctx }: { ctx: ApiCo
 
   app.get(
     '/api/messages/:id/raw',
-    { config: { access: 'messages.raw' }, schema: { summary: 'Download the original message (.eml). Admins only; audited.', tags, params: idParam, produces: ['message/rfc822'] } },
+    { config: { access: 'messages.raw' }, schema: {
+        summary: 'Download the original message (.eml). Admins only; audited.',
+        tags,
+        params: idParam,
+        produces: ['message/rfc822'],
+        response: { 200: { description: 'The original message, byte for byte (RFC 5322)', content: { 'message/rfc822': { schema: binaryBodySchema } } } },
+      },
+    },
     async (req, reply) => {
       const m = findMessage(ctx, req.params.id, false);
       if (!m.quarantineId) throw new ApiError(404, 'only held and quarantined mail is kept; this message’s content is not on record');
