@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startAdminFixture } from './testing/admin-fixture.ts';
 import { ApiClient } from './testing/api-client.ts';
 import { photoMatchMessage, startConsoleFixture, type ConsoleFixture, type SentMessage } from './testing/console-fixture.ts';
 
@@ -10,14 +11,8 @@ const PHOTO = fileURLToPath(new URL('../../fixtures/demo-org/photos/p02.jpg', im
 describe('the provider directory: browse and import', () => {
   let f: ConsoleFixture;
   let admin: ApiClient;
-  before(async () => {
-    f = await startConsoleFixture({ scanner: 'scripted', mail: 'none', consoleDir: null });
-    admin = new ApiClient(f.baseUrl);
-    assert.equal((await admin.login('admin', f.users.admin.password)).status, 200);
-  });
-  after(async () => {
-    await f.stop();
-  });
+  before(async () => ({ f, admin } = await startAdminFixture()));
+  after(() => f.stop());
 
   it('lists the people, organisations and known numbers the scanner checks claims against, searchable', async () => {
     const viewer = new ApiClient(f.baseUrl);

@@ -2,22 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testMail } from '../gateway/testing/harness.ts';
 import { SettingsStore } from './settings-store.ts';
-import { ApiClient } from './testing/api-client.ts';
-import { startConsoleFixture, type ConsoleFixture } from './testing/console-fixture.ts';
+import { startAdminFixture } from './testing/admin-fixture.ts';
+import type { ApiClient } from './testing/api-client.ts';
+import type { ConsoleFixture } from './testing/console-fixture.ts';
 
 describe('settings from the console: validated with clear errors, audited, applied', () => {
   let f: ConsoleFixture;
   let admin: ApiClient;
   const put = (body: unknown) => admin.request('PUT', '/api/settings', body);
 
-  before(async () => {
-    f = await startConsoleFixture({ scanner: 'scripted', mail: 'none', consoleDir: null });
-    admin = new ApiClient(f.baseUrl);
-    assert.equal((await admin.login('admin', f.users.admin.password)).status, 200);
-  });
-  after(async () => {
-    await f.stop();
-  });
+  before(async () => ({ f, admin } = await startAdminFixture()));
+  after(() => f.stop());
 
   it('shows the settings in force: organisation, partners, thresholds, retention, exposure assumptions, brand pack', async () => {
     const r = await admin.get('/api/settings');

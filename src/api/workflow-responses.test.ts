@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApiClient } from './testing/api-client.ts';
-import { startConsoleFixture, type ConsoleFixture } from './testing/console-fixture.ts';
+import { startAdminFixture } from './testing/admin-fixture.ts';
+import type { ApiClient } from './testing/api-client.ts';
+import type { ConsoleFixture } from './testing/console-fixture.ts';
 
 /**
  * Every answer goes through its route's response schema (src/api/schemas/*.ts) on the way
@@ -13,14 +14,8 @@ describe('simulation and training API: successful answers pass their response sc
   let f: ConsoleFixture;
   let admin: ApiClient;
 
-  before(async () => {
-    f = await startConsoleFixture({ scanner: 'scripted', mail: 'none', consoleDir: null });
-    admin = new ApiClient(f.baseUrl);
-    assert.equal((await admin.login('admin', f.users.admin.password)).status, 200);
-  });
-  after(async () => {
-    await f.stop();
-  });
+  before(async () => ({ f, admin } = await startAdminFixture()));
+  after(() => f.stop());
 
   it('templates: status, detail, save a copy, change it, archive it', async () => {
     const status = await admin.get('/api/simulations/status');

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { dkimSign, sealMessage } from 'mailauth';
+import { NO_AUTH, type AuthResult } from './auth-result.ts';
 
 /**
  * Signing helpers for tests of authentication: real keys made on the spot, real DKIM and
@@ -63,3 +64,14 @@ export function tamper(raw: Buffer, from: string, to: string): Buffer {
   if (at < 0) throw new Error(`tamper: ${JSON.stringify(from)} not in message`);
   return Buffer.from(s.slice(0, at) + to + s.slice(at + from.length), 'latin1');
 }
+
+/** The gateway's verdict on mail that passed DMARC for `domain` with an aligned DKIM signature. */
+export const authed = (domain: string): AuthResult => ({
+  ...NO_AUTH,
+  source: 'local',
+  dmarc: { result: 'pass', domain, policy: 'reject' },
+  dkim: [{ result: 'pass', domain, selector: 's1', aligned: true }],
+});
+
+/** The gateway's verdict on mail that failed DMARC for `domain` (policy reject). */
+export const dmarcFail = (domain: string): AuthResult => ({ ...NO_AUTH, source: 'local', dmarc: { result: 'fail', domain, policy: 'reject' } });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -50,4 +51,36 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
 /** Whether the page is wider than the window (a layout that needs sideways scrolling); tables scroll in their own box. */
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** Runs `use` on a console page signed in as `user`; the browser context is closed afterwards whatever happens. */
+export async function asUser<T>(browser: Browser, baseUrl: string, user: { username: string; password: string }, use: (page: Page) => Promise<T>, viewport: ViewportName = 'laptop'): Promise<T> {
+  const { context, page } = await newConsolePage(browser, viewport);
+  try {
+    await signIn(page, baseUrl, user);
+    return await use(page);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Opens each page at tablet width as `user`, waits for `ready`, checks that the page needs no
+ * sideways scrolling and saves its screenshot under the name given with it.
+ */
+export async function tabletPagesFit(browser: Browser, baseUrl: string, user: { username: string; password: string }, pages: ReadonlyArray<readonly [path: string, screenshot: string]>, ready: (page: Page) => Promise<void>): Promise<void> {
+  await asUser(
+    browser,
+    baseUrl,
+    user,
+    async (page) => {
+      for (const [path, name] of pages) {
+        await page.goto(`${baseUrl}${path}`);
+        await ready(page);
+        assert.equal(await horizontalOverflow(page), 0, `${path} fits a tablet`);
+        await saveScreenshot(page, name);
+      }
+    },
+    'tablet',
+  );
 }

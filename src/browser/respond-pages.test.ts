@@ -14,7 +14,7 @@ import { ensureConsoleBuilt } from '../../scripts/console-build.ts';
 import { startConsoleFixture, type ConsoleFixture } from '../api/testing/console-fixture.ts';
 import { forwardAsAttachment, medstealerVariant } from '../respond/testing/medstealer.ts';
 import { launchChromium } from './chromium.ts';
-import { horizontalOverflow, newConsolePage, saveScreenshot, signIn } from './console-page.ts';
+import { asUser, saveScreenshot, tabletPagesFit } from './console-page.ts';
 
 let browser: Browser;
 let f: ConsoleFixture;
@@ -45,9 +45,7 @@ describe('incident and campaign pages in a browser', { timeout: 240_000 }, () =>
   });
 
   it('an analyst works the incident: status, owner and a note appear in its timeline', async () => {
-    const { context, page } = await newConsolePage(browser);
-    try {
-      await signIn(page, f.baseUrl, f.users.analyst);
+    await asUser(browser, f.baseUrl, f.users.analyst, async (page) => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Incidents' }).click();
       await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
       const row = page.locator('table.data tbody tr', { hasText: `#${incidentId} ` });
@@ -84,15 +82,11 @@ describe('incident and campaign pages in a browser', { timeout: 240_000 }, () =>
       const report = await page.evaluate(async (href) => (await fetch(href!)).text(), await page.getByRole('link', { name: 'Incident report (Markdown)' }).getAttribute('href'));
       assert.match(report, /Nurse Kim did not call the number/);
       await saveScreenshot(page, 'incident-detail-laptop');
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('an analyst views the campaign, exports its indicators and contains it', async () => {
-    const { context, page } = await newConsolePage(browser);
-    try {
-      await signIn(page, f.baseUrl, f.users.analyst);
+    await asUser(browser, f.baseUrl, f.users.analyst, async (page) => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
       await page.getByRole('heading', { level: 1, name: 'Campaigns' }).waitFor();
       const row = page.locator('table.data tbody tr', { hasText: `#${campaignId} ` });
@@ -128,32 +122,23 @@ describe('incident and campaign pages in a browser', { timeout: 240_000 }, () =>
       await page.getByRole('button', { name: 'Yes, purge mailboxes' }).click();
       await page.getByRole('alert').filter({ hasText: 'That did not work.' }).waitFor();
       await saveScreenshot(page, 'campaign-contained-laptop');
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('the pages fit a tablet, and a viewer sees them without content or actions', async () => {
-    const tablet = await newConsolePage(browser, 'tablet');
-    try {
-      await signIn(tablet.page, f.baseUrl, f.users.analyst);
-      for (const [path, name] of [
+    await tabletPagesFit(
+      browser,
+      f.baseUrl,
+      f.users.analyst,
+      [
         ['/incidents?status=all', 'incidents-tablet'],
         [`/incidents/${incidentId}`, 'incident-detail-tablet'],
         ['/campaigns', 'campaigns-tablet'],
         [`/campaigns/${campaignId}`, 'campaign-detail-tablet'],
-      ] as const) {
-        await tablet.page.goto(`${f.baseUrl}${path}`);
-        await tablet.page.locator('table.data tbody tr').first().waitFor();
-        assert.equal(await horizontalOverflow(tablet.page), 0, `${path} fits a tablet`);
-        await saveScreenshot(tablet.page, name);
-      }
-    } finally {
-      await tablet.context.close();
-    }
-    const { context, page } = await newConsolePage(browser);
-    try {
-      await signIn(page, f.baseUrl, f.users.viewer);
+      ],
+      (page) => page.locator('table.data tbody tr').first().waitFor(),
+    );
+    await asUser(browser, f.baseUrl, f.users.viewer, async (page) => {
       await page.goto(`${f.baseUrl}/campaigns/${campaignId}`);
       await page.getByRole('heading', { level: 1, name: new RegExp(`^#${campaignId} `) }).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Contain campaign' }).count(), 0);
@@ -162,8 +147,6 @@ describe('incident and campaign pages in a browser', { timeout: 240_000 }, () =>
       await page.goto(`${f.baseUrl}/incidents/${incidentId}`);
       await page.getByRole('heading', { level: 1, name: new RegExp(`^#${incidentId} `) }).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Add note' }).count(), 0);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

@@ -15,7 +15,7 @@ import type { Browser } from 'playwright-core';
 import { ensureConsoleBuilt } from '../../scripts/console-build.ts';
 import { startConsoleFixture, type ConsoleFixture } from '../api/testing/console-fixture.ts';
 import { launchChromium } from './chromium.ts';
-import { horizontalOverflow, newConsolePage, saveScreenshot, signIn } from './console-page.ts';
+import { asUser, saveScreenshot, tabletPagesFit } from './console-page.ts';
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const SUBJECT = 'You have a new secure message in MyChart';
@@ -90,9 +90,7 @@ describe('simulation and training pages in a browser', { timeout: 240_000 }, () 
   });
 
   it('an analyst reads the results: people counted, scanners apart', async () => {
-    const { context, page } = await newConsolePage(browser);
-    try {
-      await signIn(page, f.baseUrl, f.users.analyst);
+    await asUser(browser, f.baseUrl, f.users.analyst, async (page) => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Simulations' }).click();
       await page.getByRole('heading', { level: 1, name: 'Phishing simulations' }).waitFor();
       const row = page.locator('table.data tbody tr', { hasText: 'November: MyChart secure message' });
@@ -115,15 +113,11 @@ describe('simulation and training pages in a browser', { timeout: 240_000 }, () 
       assert.equal(await scannedRow.locator('.badge', { hasText: 'Clicked' }).count(), 0, 'a scanner’s request is not a click');
       assert.ok(Number(await scannedRow.locator('td.num').textContent()) >= 1, 'but it is shown as a scanner request');
       await saveScreenshot(page, 'simulation-results-laptop');
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('an analyst previews a template safely and reads a training module; the clicker is enrolled and riskier', async () => {
-    const { context, page } = await newConsolePage(browser);
-    try {
-      await signIn(page, f.baseUrl, f.users.analyst);
+    await asUser(browser, f.baseUrl, f.users.analyst, async (page) => {
       await page.goto(`${f.baseUrl}/simulations/templates`);
       await page.getByRole('heading', { level: 1, name: 'Simulation templates' }).waitFor();
       await page.getByRole('button', { name: /^Preview MyChart/ }).click();
@@ -165,41 +159,32 @@ describe('simulation and training pages in a browser', { timeout: 240_000 }, () 
       assert.ok((await page.locator('.module-text h2').count()) > 0, 'the module text');
       await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.module-text img')].every((i) => i.complete && i.naturalWidth > 0));
       await saveScreenshot(page, 'training-module-laptop');
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('the pages fit a tablet, and a viewer is not shown them', async () => {
-    const tablet = await newConsolePage(browser, 'tablet');
-    try {
-      await signIn(tablet.page, f.baseUrl, f.users.analyst);
-      for (const [path, name] of [
+    await tabletPagesFit(
+      browser,
+      f.baseUrl,
+      f.users.analyst,
+      [
         ['/simulations', 'simulations-tablet'],
         [`/simulations/${campaignId}`, 'simulation-results-tablet'],
         ['/simulations/templates', 'simulation-templates-tablet'],
         ['/training', 'training-tablet'],
         ['/training/modules/callback-scams', 'training-module-tablet'],
-      ] as const) {
-        await tablet.page.goto(`${f.baseUrl}${path}`);
-        await tablet.page.locator('main .panel, main table').first().waitFor();
-        await tablet.page.waitForLoadState('networkidle');
-        assert.equal(await horizontalOverflow(tablet.page), 0, `${path} fits a tablet`);
-        await saveScreenshot(tablet.page, name);
-      }
-    } finally {
-      await tablet.context.close();
-    }
-    const { context, page } = await newConsolePage(browser);
-    try {
-      await signIn(page, f.baseUrl, f.users.viewer);
+      ],
+      async (page) => {
+        await page.locator('main .panel, main table').first().waitFor();
+        await page.waitForLoadState('networkidle');
+      },
+    );
+    await asUser(browser, f.baseUrl, f.users.viewer, async (page) => {
       const nav = page.getByRole('navigation', { name: 'Main' });
       assert.equal(await nav.getByRole('link', { name: 'Simulations' }).count(), 0, 'results name people: not for viewers');
       assert.equal(await nav.getByRole('link', { name: 'Training' }).count(), 0);
       await page.goto(`${f.baseUrl}/training`);
       await page.getByRole('heading', { level: 1, name: 'Not available to your role' }).waitFor();
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../../scripts/console-build.ts';
 import { startConsoleFixture, type ConsoleFixture, type SentMessage } from '../api/testing/console-fixture.ts';
 import { launchChromium } from './chromium.ts';
-import { horizontalOverflow, newConsolePage, saveScreenshot, signIn, type ViewportName } from './console-page.ts';
+import { asUser, horizontalOverflow, saveScreenshot, type ViewportName } from './console-page.ts';
 
 let browser: Browser;
 let f: ConsoleFixture;
@@ -67,9 +67,7 @@ describe('verification queue pages in a browser', { timeout: 240_000 }, () => {
   });
 
   it('an analyst works the queue: number of record shown, email number struck through; verified releases, failed blocks and opens an incident', async () => {
-    const { context, page } = await newConsolePage(browser);
-    try {
-      await signIn(page, f.baseUrl, f.users.analyst);
+    await asUser(browser, f.baseUrl, f.users.analyst, async (page) => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Verification' }).click();
       await page.getByRole('heading', { level: 1, name: 'Verification queue' }).waitFor();
       const openStat = page.locator('.stat', { hasText: 'Open' }).first().locator('.stat-value');
@@ -136,9 +134,7 @@ describe('verification queue pages in a browser', { timeout: 240_000 }, () => {
       const blocks = page.locator('section', { has: page.getByRole('heading', { name: 'Blocked numbers and addresses' }) });
       await blocks.getByText('(888) 555-0124').waitFor();
       await saveScreenshot(page, 'verify-contacts-laptop');
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('a viewer sees the queue but cannot act; pages fit a tablet', async () => {
@@ -146,9 +142,7 @@ describe('verification queue pages in a browser', { timeout: 240_000 }, () => {
       ['tablet', f.users.analyst],
       ['laptop', f.users.viewer],
     ] as [ViewportName, typeof f.users.viewer][]) {
-      const { context, page } = await newConsolePage(browser, viewport);
-      try {
-        await signIn(page, f.baseUrl, user);
+      await asUser(browser, f.baseUrl, user, async (page) => {
         await page.goto(`${f.baseUrl}/verify?status=all`);
         await page.getByRole('heading', { level: 1, name: 'Verification queue' }).waitFor();
         await page.locator('table.data tbody tr').first().waitFor();
@@ -170,9 +164,7 @@ describe('verification queue pages in a browser', { timeout: 240_000 }, () => {
           assert.equal(await page.getByRole('button', { name: 'Record outcome' }).count(), 0, 'a viewer cannot complete a task');
           assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /Referral for your patient/, 'a viewer never sees the subject');
         }
-      } finally {
-        await context.close();
-      }
+      }, viewport);
     }
   });
 });

@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
 import { defaultConfig, loadConfigFile, validateConfig } from '../config/load.ts';
 import { loadDirectoryFile } from '../directory/directory.ts';
@@ -84,4 +85,34 @@ export function scanSetup(v: ScanOptionValues, defaultDns: 'system' | 'offline')
     if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, not '${v.workers}'`);
   }
   return { config, resolver, envelope, analyzerOverrides, workers };
+}
+
+/** Options of the commands that work on the gateway's store in its data directory. */
+export const storeOptionSpec = {
+  'data-dir': { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, not '${v}'`);
+  return n;
+}
+
+/** Subjects and names are chosen by senders: keep their control characters away from the terminal. */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ');
+}
+
+/** The command line of a store command: its own options besides `storeOptionSpec`, and positional arguments. */
+export function parseStoreArgs<const O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  return parseArgs<{ args: string[]; allowPositionals: true; options: typeof storeOptionSpec & O }>({ args: argv, allowPositionals: true, options: { ...storeOptionSpec, ...options } });
+}
+
+/** `--json` prints the value; otherwise the text. */
+export function jsonOrText(json: boolean | undefined): (v: unknown, text: () => string) => void {
+  return (v, text) => process.stdout.write(json ? `${JSON.stringify(v, null, 2)}\n` : text());
 }

@@ -35,6 +35,29 @@ export function cliActor(env: NodeJS.ProcessEnv): string {
   return `cli:${name}`;
 }
 
+/** --data-dir, else $MEDSHIELD_DATA_DIR, else ./data. */
+export function resolveDataDir(dataDirFlag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return resolve(dataDirFlag ?? (env.MEDSHIELD_DATA_DIR?.trim() || './data'));
+}
+
+/**
+ * An existing store's data directory and database file; `fail` makes the command's own error
+ * type, so a mistyped directory is reported the way the rest of that command reports errors.
+ */
+export function locateStore(dataDirFlag: string | undefined, env: NodeJS.ProcessEnv, fail: (message: string) => Error): { dataDir: string; dbPath: string } {
+  const dataDir = resolveDataDir(dataDirFlag, env);
+  let isDir = false;
+  try {
+    isDir = statSync(dataDir).isDirectory();
+  } catch {
+    /* reported below */
+  }
+  if (!isDir) throw fail(`data directory ${dataDir} does not exist (set --data-dir or MEDSHIELD_DATA_DIR)`);
+  const dbPath = join(dataDir, 'medshield.db');
+  if (!existsSync(dbPath)) throw fail(`no Medshield store in ${dataDir} (expected ${dbPath}; has 'medshield serve' run with this data directory?)`);
+  return { dataDir, dbPath };
+}
+
 /**
  * The gateway's store in its data directory (--data-dir, else $MEDSHIELD_DATA_DIR, else
  * ./data), for the commands that manage console accounts, tokens and feedback. `create`
@@ -44,21 +67,16 @@ export function cliActor(env: NodeJS.ProcessEnv): string {
  * than a new empty store.
  */
 export function openDataStore(dataDirFlag: string | undefined, env: NodeJS.ProcessEnv, o: { create?: boolean } = {}): DataStore {
-  const dataDir = resolve(dataDirFlag ?? (env.MEDSHIELD_DATA_DIR?.trim() || './data'));
-  const dbPath = join(dataDir, 'medshield.db');
+  let dataDir: string;
+  let dbPath: string;
   let key: Buffer;
   if (o.create) {
+    dataDir = resolveDataDir(dataDirFlag, env);
+    dbPath = join(dataDir, 'medshield.db');
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     key = loadOrCreateKey(dataDir, env);
   } else {
-    let isDir = false;
-    try {
-      isDir = statSync(dataDir).isDirectory();
-    } catch {
-      /* reported below */
-    }
-    if (!isDir) throw new StoreError(`data directory ${dataDir} does not exist (set --data-dir or MEDSHIELD_DATA_DIR)`);
-    if (!existsSync(dbPath)) throw new StoreError(`no Medshield store in ${dataDir} (expected ${dbPath}; has 'medshield serve' run with this data directory?)`);
+    ({ dataDir, dbPath } = locateStore(dataDirFlag, env, (m) => new StoreError(m)));
     key = loadExistingKey(dataDir, env);
   }
   const db = openDatabase(dbPath);

@@ -1,14 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
 import { defaultConfig, loadConfigFile } from '../config/load.ts';
 import { CipherError, KeyError, loadExistingKey, MessageCipher } from '../crypto/message-cipher.ts';
 import { enqueueDelivery } from '../gateway/outbound-queue.ts';
 import { QUARANTINE_STATUSES, QuarantineError, QuarantineStore, type QuarantineEntry, type QuarantineStatus } from '../quarantine/quarantine-store.ts';
 import { openDatabase, type Db } from '../store/database.ts';
-import { UsageError } from './common.ts';
+import { positiveInt, printable, parseStoreArgs, UsageError } from './common.ts';
+import { cliActor, locateStore } from './data-store.ts';
 
 export const quarantineHelp = `Usage: medshield quarantine COMMAND [options]
 
@@ -44,48 +42,13 @@ interface Context {
   actor: string;
 }
 
-function positiveInt(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, not '${v}'`);
-  return n;
-}
-
-/** Subjects and names are chosen by senders: keep their control characters away from the terminal. */
-function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ');
-}
-
 function clip(s: string, n: number): string {
   const p = printable(s);
   return p.length > n ? `${p.slice(0, n - 1)}…` : p;
 }
 
-function cliActor(env: NodeJS.ProcessEnv): string {
-  let name = env.USER || env.USERNAME || env.LOGNAME;
-  if (!name) {
-    try {
-      name = userInfo().username;
-    } catch {
-      name = 'unknown';
-    }
-  }
-  return `cli:${name}`;
-}
-
 function openContext(dataDirFlag: string | undefined, env: NodeJS.ProcessEnv): Context {
-  const dataDir = resolve(dataDirFlag ?? (env.MEDSHIELD_DATA_DIR?.trim() || './data'));
-  let isDir = false;
-  try {
-    isDir = statSync(dataDir).isDirectory();
-  } catch {
-    /* reported below */
-  }
-  if (!isDir) throw new QuarantineError('invalid', `data directory ${dataDir} does not exist (set --data-dir or MEDSHIELD_DATA_DIR)`);
-  const dbPath = join(dataDir, 'medshield.db');
-  if (!existsSync(dbPath)) {
-    throw new QuarantineError('invalid', `no Medshield store in ${dataDir} (expected ${dbPath}; has 'medshield serve' run with this data directory?)`);
-  }
+  const { dataDir, dbPath } = locateStore(dataDirFlag, env, (m) => new QuarantineError('invalid', m));
   const cipher = new MessageCipher(loadExistingKey(dataDir, env));
   const db = openDatabase(dbPath);
   const audit = new AuditLog(db);
@@ -257,22 +220,14 @@ function audit(ctx: Context, values: { target?: string; limit?: string; json?: b
 }
 
 export async function quarantineCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'data-dir': { type: 'string' },
-      config: { type: 'string', short: 'c' },
-      json: { type: 'boolean' },
-      status: { type: 'string' },
-      recipient: { type: 'string' },
-      limit: { type: 'string' },
-      raw: { type: 'boolean' },
-      days: { type: 'string' },
-      target: { type: 'string' },
-      verify: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseStoreArgs(argv, {
+    status: { type: 'string' },
+    recipient: { type: 'string' },
+    limit: { type: 'string' },
+    raw: { type: 'boolean' },
+    days: { type: 'string' },
+    target: { type: 'string' },
+    verify: { type: 'boolean' },
   });
   const [sub, arg, ...extra] = positionals;
   if (values.help || !sub) {

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { saveModel } from '../classifier/model.ts';
 import { trainFromDirs } from '../classifier/train.ts';
-import { UsageError } from './common.ts';
+import { positiveInt, UsageError } from './common.ts';
 import { Progress } from './progress.ts';
 
 export const trainHelp = `Usage: medshield train [options] DIR... --out MODEL
@@ -23,13 +23,6 @@ Use the model with 'medshield scan --model MODEL' or in the config
 (analyzers.content-classifier.model). Never ship a model trained on corpora whose licence
 forbids it (phishing_pot is non-commercial).
 `;
-
-function positiveInt(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, not '${v}'`);
-  return n;
-}
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -10,6 +10,15 @@ import { foldName, parsePersonName, PRESCRIBER_CREDENTIALS, type ParsedName } fr
 
 export type ClaimSource = 'display-name' | 'signature' | 'subject' | 'body' | 'image';
 
+/** Where in the message a claim stood, in the words the analyzers' findings use. */
+export const CLAIM_SOURCE_LABEL: Record<ClaimSource, string> = {
+  'display-name': 'display name',
+  signature: 'signature',
+  subject: 'subject',
+  body: 'text',
+  image: 'image text',
+};
+
 export interface ClinicianClaim {
   /** The name, title and credentials included ("Dr. Jane Smith", "Jane Smith, MD"), look-alike characters folded. */
   text: string;

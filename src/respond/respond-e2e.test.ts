@@ -14,7 +14,8 @@ import { verifyWebhookSignature } from './alerts/webhook.ts';
 import { campaignBundle } from './export/stix.ts';
 import { validateStixBundle } from './export/stix-validate.ts';
 import { imapClient, withMailbox } from './pullback/imap-admin.ts';
-import { startDovecot, type RunningDovecot } from './testing/dovecot.ts';
+import { dovecotImapServer, startDovecot, type RunningDovecot } from './testing/dovecot.ts';
+import { settleGateway } from './testing/settle.ts';
 import { arfReport, CAMPAIGN_LANDING_DOMAIN, CAMPAIGN_PHONE_E164, forwardAsAttachment, medstealerVariant, ordinaryMail } from './testing/medstealer.ts';
 import { campaignDetail, campaignExport, incidentDetail } from './views.ts';
 
@@ -40,21 +41,11 @@ describe('monitor and respond, end to end (real Dovecot over LMTP and IMAP, the 
   const dispositions: Disposition[] = [];
   const passwords = new Map<string, string>();
 
-  const server = () => ({ host: '127.0.0.1', port: dovecot.imapPort, secure: false, startTls: false, verifyCertificate: false, timeoutMs: 10_000 });
+  const server = () => dovecotImapServer(dovecot);
   /** A mailbox as its owner sees it over IMAP (their own login, not the master user). */
   const mailbox = (owner: string) => withMailbox({ server: server(), login: () => owner, password: dovecot.password(owner) }, owner, (s) => s.inventory());
 
-  async function drain(): Promise<void> {
-    for (let i = 0; i < 400; i++) {
-      await gw.core.settled();
-      await gw.core.deliveries.idle();
-      await gw.respond!.idle();
-      const s = gw.core.journal.stats();
-      if (s.undecided === 0 && s.pendingDeliveries === 0 && gw.respond!.reports.queued(1).length === 0) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error('the gateway did not settle');
-  }
+  const drain = () => settleGateway(gw);
 
   async function deliveredSource(owner: string, messageIdPart: string): Promise<Buffer> {
     const client = imapClient(server(), owner, dovecot.password(owner));

@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { AuditLog } from '../audit/audit-log.ts';
-import { UsageError } from '../cli/common.ts';
-import { cliActor, StoreError } from '../cli/data-store.ts';
+import { jsonOrText, parseStoreArgs, UsageError } from '../cli/common.ts';
+import { cliActor, resolveDataDir, StoreError } from '../cli/data-store.ts';
 import { DEMO_CONFIG, withPathsFrom } from '../cli/serve.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { loadExistingKey } from '../crypto/message-cipher.ts';
@@ -56,7 +55,7 @@ export interface SimulationContext {
 
 /** The simulation service over the gateway's store, outside the gateway (no sending from here). */
 export function openSimulationContext(values: { 'data-dir'?: string; config?: string }, env: NodeJS.ProcessEnv): SimulationContext {
-  const dataDir = resolve(values['data-dir'] ?? (env.MEDSHIELD_DATA_DIR?.trim() || './data'));
+  const dataDir = resolveDataDir(values['data-dir'], env);
   const dbPath = join(dataDir, 'medshield.db');
   if (!existsSync(dbPath)) throw new StoreError(`no Medshield store in ${dataDir} (expected ${dbPath}; has 'medshield serve' run with this data directory?)`);
   const configPath = values.config ?? env.MEDSHIELD_CONFIG ?? DEMO_CONFIG;
@@ -69,7 +68,20 @@ export function openSimulationContext(values: { 'data-dir'?: string; config?: st
   return { service, actor: cliActor(env), close: () => db.close() };
 }
 
-const audienceOptions = {
+/** The context for the `medshield <command>` CLI, or null once a store problem is reported to stderr (exit status 1). */
+export function openCommandContext(command: string, values: { 'data-dir'?: string; config?: string }, env: NodeJS.ProcessEnv): SimulationContext | null {
+  try {
+    return openSimulationContext(values, env);
+  } catch (err) {
+    if (err instanceof StoreError) {
+      process.stderr.write(`medshield ${command}: ${err.message}\n`);
+      return null;
+    }
+    throw err;
+  }
+}
+
+export const audienceOptions = {
   department: { type: 'string', multiple: true },
   role: { type: 'string', multiple: true },
   site: { type: 'string', multiple: true },
@@ -82,48 +94,32 @@ export function audienceFrom(v: { department?: string[]; role?: string[]; site?:
 }
 
 export async function simulationsCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string', short: 'c' },
-      'data-dir': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      slug: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      out: { type: 'string' },
-      name: { type: 'string' },
-      template: { type: 'string' },
-      'per-minute': { type: 'string' },
-      start: { type: 'string' },
-      timezone: { type: 'string' },
-      days: { type: 'string' },
-      hours: { type: 'string' },
-      ...audienceOptions,
-    },
+  const { values, positionals } = parseStoreArgs(argv, {
+    slug: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    out: { type: 'string' },
+    name: { type: 'string' },
+    template: { type: 'string' },
+    'per-minute': { type: 'string' },
+    start: { type: 'string' },
+    timezone: { type: 'string' },
+    days: { type: 'string' },
+    hours: { type: 'string' },
+    ...audienceOptions,
   });
   const [cmd, arg] = positionals;
   if (values.help || !cmd) {
     process.stdout.write(simulationsHelp);
     return cmd || values.help ? 0 : 2;
   }
-  const out = (v: unknown, text: () => string) => process.stdout.write(values.json ? `${JSON.stringify(v, null, 2)}\n` : text());
+  const out = jsonOrText(values.json);
   const id = () => {
     const n = Number(arg);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${cmd} needs a campaign id`);
     return n;
   };
-  let ctx: SimulationContext;
-  try {
-    ctx = openSimulationContext(values, env);
-  } catch (err) {
-    if (err instanceof StoreError) {
-      process.stderr.write(`medshield simulations: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const ctx = openCommandContext('simulations', values, env);
+  if (!ctx) return 1;
   const s = ctx.service;
   try {
     switch (cmd) {

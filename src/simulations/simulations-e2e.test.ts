@@ -13,7 +13,8 @@ import { hashPassword } from '../gateway/passwords.ts';
 import { sendMessage } from '../gateway/send-client.ts';
 import { startGateway, type RunningGateway } from '../gateway/server.ts';
 import { imapClient } from '../respond/pullback/imap-admin.ts';
-import { startDovecot, type RunningDovecot } from '../respond/testing/dovecot.ts';
+import { dovecotImapServer, startDovecot, type RunningDovecot } from '../respond/testing/dovecot.ts';
+import { settleGateway } from '../respond/testing/settle.ts';
 import { forwardAsAttachment } from '../respond/testing/medstealer.ts';
 import { BYPASS_HEADER } from './bypass-header.ts';
 import type { SimulationService } from './service.ts';
@@ -56,19 +57,9 @@ describe('phishing simulations, end to end (gateway submission path → real Dov
   const passwords = new Map<string, string>();
   const links = new Map<string, { click: string; pixel: string; messageId: string }>();
 
-  const server = () => ({ host: '127.0.0.1', port: dovecot.imapPort, secure: false, startTls: false, verifyCertificate: false, timeoutMs: 10_000 });
+  const server = () => dovecotImapServer(dovecot);
 
-  async function drain(): Promise<void> {
-    for (let i = 0; i < 400; i++) {
-      await gw.core.settled();
-      await gw.core.deliveries.idle();
-      await gw.respond!.idle();
-      const s = gw.core.journal.stats();
-      if (s.undecided === 0 && s.pendingDeliveries === 0 && gw.respond!.reports.queued(1).length === 0) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error('the gateway did not settle');
-  }
+  const drain = () => settleGateway(gw);
 
   async function inbox(owner: string): Promise<{ subject: string; source: Buffer }[]> {
     const client = imapClient(server(), owner, dovecot.password(owner));

@@ -1,9 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { UsageError } from '../cli/common.ts';
-import { StoreError } from '../cli/data-store.ts';
+import { jsonOrText, parseStoreArgs, UsageError } from '../cli/common.ts';
 import { audienceSchema, selectAudience } from '../simulations/audience.ts';
-import { audienceFrom, openSimulationContext, type SimulationContext } from '../simulations/cli.ts';
+import { audienceFrom, audienceOptions, openCommandContext } from '../simulations/cli.ts';
 import { RosterError } from './people.ts';
 import { TrainingError } from './service.ts';
 
@@ -33,42 +31,22 @@ Options:
 `;
 
 export async function trainingCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string', short: 'c' },
-      'data-dir': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      module: { type: 'string' },
-      due: { type: 'string' },
-      state: { type: 'string' },
-      kind: { type: 'string' },
-      out: { type: 'string' },
-      department: { type: 'string', multiple: true },
-      role: { type: 'string', multiple: true },
-      site: { type: 'string', multiple: true },
-      email: { type: 'string', multiple: true },
-      exclude: { type: 'string', multiple: true },
-    },
+  const { values, positionals } = parseStoreArgs(argv, {
+    module: { type: 'string' },
+    due: { type: 'string' },
+    state: { type: 'string' },
+    kind: { type: 'string' },
+    out: { type: 'string' },
+    ...audienceOptions,
   });
   const [cmd, arg] = positionals;
   if (values.help || !cmd) {
     process.stdout.write(trainingHelp);
     return cmd || values.help ? 0 : 2;
   }
-  const out = (v: unknown, text: () => string) => process.stdout.write(values.json ? `${JSON.stringify(v, null, 2)}\n` : text());
-  let ctx: SimulationContext;
-  try {
-    ctx = openSimulationContext(values, env);
-  } catch (err) {
-    if (err instanceof StoreError) {
-      process.stderr.write(`medshield training: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const out = jsonOrText(values.json);
+  const ctx = openCommandContext('training', values, env);
+  if (!ctx) return 1;
   const t = ctx.service.training;
   try {
     switch (cmd) {

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
-import { UsageError } from '../cli/common.ts';
+import { printable, parseStoreArgs, UsageError } from '../cli/common.ts';
+import { cliActor, locateStore } from '../cli/data-store.ts';
 import { defaultConfig, loadConfigFile } from '../config/load.ts';
 import type { MedshieldConfig } from '../config/schema.ts';
 import { CipherError, KeyError, loadExistingKey, MessageCipher } from '../crypto/message-cipher.ts';
@@ -64,23 +63,8 @@ interface Context {
   config: MedshieldConfig;
 }
 
-function cliActor(env: NodeJS.ProcessEnv): string {
-  let name = env.USER || env.USERNAME || env.LOGNAME;
-  if (!name) {
-    try {
-      name = userInfo().username;
-    } catch {
-      name = 'unknown';
-    }
-  }
-  return `cli:${name}`;
-}
-
 function openContext(values: { 'data-dir'?: string; config?: string }, env: NodeJS.ProcessEnv): Context {
-  const dataDir = resolve(values['data-dir'] ?? (env.MEDSHIELD_DATA_DIR?.trim() || './data'));
-  const dbPath = join(dataDir, 'medshield.db');
-  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) throw new UsageError(`data directory ${dataDir} does not exist (set --data-dir or MEDSHIELD_DATA_DIR)`);
-  if (!existsSync(dbPath)) throw new UsageError(`no Medshield store in ${dataDir} (expected ${dbPath}; has 'medshield serve' run with this data directory?)`);
+  const { dataDir, dbPath } = locateStore(values['data-dir'], env, (m) => new UsageError(m));
   const config = values.config ? loadConfigFile(values.config) : defaultConfig();
   const key = loadExistingKey(dataDir, env);
   const cipher = new MessageCipher(key);
@@ -103,34 +87,22 @@ function taskId(v: string | undefined): number {
   return n;
 }
 
-function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ');
-}
-
 function line(t: VerificationTask, now: Date): string {
   const overdue = t.status === 'open' && t.dueAt <= now ? ' OVERDUE' : '';
   return `#${String(t.id).padEnd(5)} ${t.status.padEnd(11)} ${t.kind === 'outbound-phi' ? 'outbound' : 'inbound '} ${t.dueAt.toISOString().slice(0, 16)}${overdue.padEnd(8)} ${t.owner.padEnd(14)} ${printable(t.partyAddress)}${t.claimed ? ` (as ${printable(t.claimed)})` : ''}`;
 }
 
 export async function verifyCommand(argv: string[], env: NodeJS.ProcessEnv = process.env, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'data-dir': { type: 'string' },
-      config: { type: 'string', short: 'c' },
-      json: { type: 'boolean' },
-      status: { type: 'string' },
-      overdue: { type: 'boolean' },
-      limit: { type: 'string' },
-      subject: { type: 'boolean' },
-      outcome: { type: 'string' },
-      phone: { type: 'string' },
-      attestation: { type: 'string' },
-      all: { type: 'boolean' },
-      days: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseStoreArgs(argv, {
+    status: { type: 'string' },
+    overdue: { type: 'boolean' },
+    limit: { type: 'string' },
+    subject: { type: 'boolean' },
+    outcome: { type: 'string' },
+    phone: { type: 'string' },
+    attestation: { type: 'string' },
+    all: { type: 'boolean' },
+    days: { type: 'string' },
   });
   const [cmd, ...args] = positionals;
   if (values.help || !cmd) {

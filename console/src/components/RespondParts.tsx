@@ -2,6 +2,8 @@ import { fmtInt, fmtUsd, fmtWhen, VERDICT_SHORT } from '../format.ts';
 import { Link } from '../router.tsx';
 import type { Exposure, Indicator, MessageView, PullbackSummary, RecipientView } from '../workflow-types.ts';
 import { Addr } from './Addr.tsx';
+import { EmptyRow } from './EmptyRow.tsx';
+import { TableHead } from './TableHead.tsx';
 
 /** Pieces shared by the incident and campaign pages: exposure, messages, recipients, indicators, pull-back results. */
 
@@ -61,26 +63,9 @@ export function MessagesTable({ messages, showSubjects }: { messages: MessageVie
     <div className="table-wrap">
       <table className="data">
         <caption className="sr-only">Messages</caption>
-        <thead>
-          <tr>
-            <th scope="col">Received</th>
-            <th scope="col">From</th>
-            {showSubjects && <th scope="col">Subject</th>}
-            <th scope="col">Outcome</th>
-            <th scope="col" className="num col-wide-only">
-              Recipients
-            </th>
-            <th scope="col">Reported by</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Received', 'From', showSubjects && 'Subject', 'Outcome', { label: 'Recipients', className: 'num col-wide-only' }, 'Reported by']} />
         <tbody>
-          {messages.length === 0 && (
-            <tr>
-              <td colSpan={6} className="empty">
-                No messages.
-              </td>
-            </tr>
-          )}
+          {messages.length === 0 && <EmptyRow colSpan={6}>No messages.</EmptyRow>}
           {messages.map((m) => (
             <tr key={m.spoolId}>
               <td className="nowrap">
@@ -108,31 +93,17 @@ export function RecipientsTable({ recipients }: { recipients: RecipientView[] })
     <div className="table-wrap">
       <table className="data compact">
         <caption className="sr-only">Recipients and what became of their copies</caption>
-        <thead>
-          <tr>
-            <th scope="col">Mailbox</th>
-            <th scope="col" className="num">
-              Copies
-            </th>
-            <th scope="col" className="num">
-              In mailbox
-            </th>
-            <th scope="col" className="num">
-              Pulled back
-            </th>
-            <th scope="col" className="num">
-              Stopped
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Mailbox',
+            { label: 'Copies', className: 'num' },
+            { label: 'In mailbox', className: 'num' },
+            { label: 'Pulled back', className: 'num' },
+            { label: 'Stopped', className: 'num' },
+          ]}
+        />
         <tbody>
-          {recipients.length === 0 && (
-            <tr>
-              <td colSpan={5} className="empty">
-                No recipients on record.
-              </td>
-            </tr>
-          )}
+          {recipients.length === 0 && <EmptyRow colSpan={5}>No recipients on record.</EmptyRow>}
           {recipients.map((r) => (
             <tr key={r.mailbox}>
               <td className="addr">
@@ -167,13 +138,7 @@ export function IndicatorsTable({ indicators }: { indicators: (Indicator & { mes
           </tr>
         </thead>
         <tbody>
-          {indicators.length === 0 && (
-            <tr>
-              <td colSpan={3} className="empty">
-                No indicators.
-              </td>
-            </tr>
-          )}
+          {indicators.length === 0 && <EmptyRow colSpan={3}>No indicators.</EmptyRow>}
           {indicators.map((i) => (
             <tr key={i.kind + i.value}>
               <td className="nowrap">
@@ -207,14 +172,7 @@ export function PullbackResults({ summary: s }: { summary: PullbackSummary }) {
         <div className="table-wrap">
           <table className="data compact">
             <caption className="sr-only">Pull-back result per mailbox</caption>
-            <thead>
-              <tr>
-                <th scope="col">Mailbox</th>
-                <th scope="col">Result</th>
-                <th scope="col">Folders</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Mailbox', 'Result', 'Folders', 'Detail']} />
             <tbody>
               {s.results.map((r, i) => (
                 <tr key={i}>

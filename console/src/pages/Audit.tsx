@@ -5,6 +5,8 @@ import { PageTitle } from '../components/PageTitle.tsx';
 import { fmtInt, fmtWhen, isoToLocalInput, localInputToIso } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useLoad } from '../useLoad.ts';
+import { EmptyRow } from '../components/EmptyRow.tsx';
+import { TableHead } from '../components/TableHead.tsx';
 
 const PAGE = 100;
 
@@ -193,23 +195,9 @@ export function AuditPage() {
           <div className={`table-wrap ${loading ? 'stale' : ''}`}>
             <table className="data audit-table">
               <caption className="sr-only">Audit entries, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who, from where</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Detail</th>
-                </tr>
-              </thead>
+              <TableHead columns={['When', 'Who, from where', 'Action', 'Target', 'Detail']} />
               <tbody>
-                {rows.length === 0 && (
-                  <tr>
-                    <td colSpan={5} className="empty">
-                      No entries match.
-                    </td>
-                  </tr>
-                )}
+                {rows.length === 0 && <EmptyRow colSpan={5}>No entries match.</EmptyRow>}
                 {rows.map((r) => {
                   const link = targetLink(r.target);
                   return (

@@ -11,6 +11,8 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
 import type { PullbackSummary } from '../workflow-types.ts';
+import { TableHead } from '../components/TableHead.tsx';
+import { ConfirmPanel } from '../components/ConfirmPanel.tsx';
 
 type Pending = 'contain' | 'purge' | 'release' | null;
 
@@ -175,17 +177,15 @@ export function CampaignDetailPage({ id }: { id: string }) {
             )}
           </div>
           {pending && (
-            <div className="confirm" role="alertdialog" aria-labelledby="camp-confirm-text">
-              <p id="camp-confirm-text">{CONFIRM[pending].text}</p>
-              <div className="form-actions">
-                <button type="button" className={`btn ${CONFIRM[pending].danger ? 'btn-danger' : 'btn-primary'}`} onClick={() => void run(pending)} disabled={busy} autoFocus>
-                  {busy ? 'Working…' : CONFIRM[pending].button}
-                </button>
-                <button type="button" className="btn" onClick={() => setPending(null)}>
-                  Cancel
-                </button>
-              </div>
-            </div>
+            <ConfirmPanel
+              id="camp-confirm-text"
+              text={CONFIRM[pending].text}
+              confirmLabel={CONFIRM[pending].button}
+              danger={CONFIRM[pending].danger}
+              busy={busy}
+              onConfirm={() => void run(pending)}
+              onCancel={() => setPending(null)}
+            />
           )}
         </section>
       )}
@@ -205,26 +205,16 @@ export function CampaignDetailPage({ id }: { id: string }) {
         <div className="table-wrap">
           <table className="data compact" data-testid="campaign-timeline">
             <caption className="sr-only">Messages per hour by outcome</caption>
-            <thead>
-              <tr>
-                <th scope="col">Hour</th>
-                <th scope="col" className="num">
-                  Delivered
-                </th>
-                <th scope="col" className="num">
-                  Quarantined
-                </th>
-                <th scope="col" className="num">
-                  Rejected
-                </th>
-                <th scope="col" className="num">
-                  Reported
-                </th>
-                <th scope="col">
-                  <span className="sr-only">Volume</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Hour',
+                { label: 'Delivered', className: 'num' },
+                { label: 'Quarantined', className: 'num' },
+                { label: 'Rejected', className: 'num' },
+                { label: 'Reported', className: 'num' },
+                { label: <span className="sr-only">Volume</span> },
+              ]}
+            />
             <tbody>
               {d.data.timeline.map((h) => {
                 const total = h.delivered + h.quarantined + h.rejected + h.reported;
@@ -257,15 +247,7 @@ export function CampaignDetailPage({ id }: { id: string }) {
           <div className="table-wrap">
             <table className="data compact">
               <caption className="sr-only">Senders of the campaign</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Sender</th>
-                  <th scope="col" className="num">
-                    Messages
-                  </th>
-                  <th scope="col">Last</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Sender', { label: 'Messages', className: 'num' }, 'Last']} />
               <tbody>
                 {d.data.variants.map((v) => (
                   <tr key={v.from}>

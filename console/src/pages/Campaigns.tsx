@@ -5,6 +5,9 @@ import { CampaignStatusBadge } from '../components/WorkflowBadges.tsx';
 import { fmtInt, fmtWhen } from '../format.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useLoad } from '../useLoad.ts';
+import { EmptyRow } from '../components/EmptyRow.tsx';
+import { TableHead } from '../components/TableHead.tsx';
+import { StatusTabs } from '../components/StatusTabs.tsx';
 
 const TABS = [
   { id: 'all', label: 'All' },
@@ -24,46 +27,26 @@ export function CampaignsPage() {
         Campaigns
       </PageTitle>
       <p className="lead">Mail grouped by shared indicators: callback numbers, link domains, reply-to addresses, attachments, images and near-duplicate text. Contain a campaign to quarantine its later variants and pull delivered copies back.</p>
-      <nav className="tabs" aria-label="Show campaigns">
-        {TABS.map((t) => (
-          <Link key={t.id} to={t.id === 'all' ? '/campaigns' : `/campaigns?status=${t.id}`} aria-current={filter === t.id ? 'page' : undefined} className="tab">
-            {t.label}
-          </Link>
-        ))}
-      </nav>
+      <StatusTabs label="Show campaigns" path="/campaigns" tabs={TABS} current={filter} defaultId="all" />
       <ErrorBox error={list.error} title="The campaigns could not be loaded." />
       {list.loading && !list.data && <Loading what="Loading campaigns" />}
       {list.data && (
         <div className={`table-wrap ${list.loading ? 'stale' : ''}`}>
           <table className="data">
             <caption className="sr-only">Campaigns</caption>
-            <thead>
-              <tr>
-                <th scope="col">Campaign</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Messages
-                </th>
-                <th scope="col" className="num">
-                  Mailboxes
-                </th>
-                <th scope="col" className="num">
-                  Delivered copies
-                </th>
-                <th scope="col" className="num">
-                  Reporters
-                </th>
-                <th scope="col">Last seen</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Campaign',
+                'Status',
+                { label: 'Messages', className: 'num' },
+                { label: 'Mailboxes', className: 'num' },
+                { label: 'Delivered copies', className: 'num' },
+                { label: 'Reporters', className: 'num' },
+                'Last seen',
+              ]}
+            />
             <tbody>
-              {list.data.items.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="empty">
-                    No campaigns here.
-                  </td>
-                </tr>
-              )}
+              {list.data.items.length === 0 && <EmptyRow colSpan={7}>No campaigns here.</EmptyRow>}
               {list.data.items.map((c) => (
                 <tr key={c.id}>
                   <td className="subject">

@@ -7,6 +7,7 @@ import { fmtBytes, fmtDate, fmtInt, fmtUsd, fmtUsdCompact } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
+import { TableHead } from '../components/TableHead.tsx';
 
 const RANGES = [
   { id: '24h', label: 'Last 24 hours' },
@@ -145,18 +146,7 @@ export function DashboardPage() {
                 ) : (
                   <div className="table-wrap">
                     <table className="data">
-                      <thead>
-                        <tr>
-                          <th scope="col">Campaign</th>
-                          <th scope="col" className="num">
-                            Messages
-                          </th>
-                          <th scope="col" className="num">
-                            Recipients
-                          </th>
-                          <th scope="col">Last seen</th>
-                        </tr>
-                      </thead>
+                      <TableHead columns={['Campaign', { label: 'Messages', className: 'num' }, { label: 'Recipients', className: 'num' }, 'Last seen']} />
                       <tbody>
                         {d.campaigns.map((c) => (
                           <tr key={c.key}>

@@ -6,6 +6,8 @@ import { PageTitle } from '../components/PageTitle.tsx';
 import { fmtInt } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
+import { EmptyRow } from '../components/EmptyRow.tsx';
+import { TableHead } from '../components/TableHead.tsx';
 
 const PAGE = 100;
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -56,23 +58,9 @@ export function DirectoryPage() {
             </p>
             <div className={`table-wrap ${loading ? 'stale' : ''}`}>
               <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">Photo</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Specialty</th>
-                    <th scope="col">Organisation</th>
-                    <th scope="col">Contact on record</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Photo', 'Name', 'Specialty', 'Organisation', 'Contact on record']} />
                 <tbody>
-                  {d.persons.length === 0 && (
-                    <tr>
-                      <td colSpan={5} className="empty">
-                        {q ? 'Nobody matches.' : 'The directory is empty.'}
-                      </td>
-                    </tr>
-                  )}
+                  {d.persons.length === 0 && <EmptyRow colSpan={5}>{q ? 'Nobody matches.' : 'The directory is empty.'}</EmptyRow>}
                   {d.persons.map((p) => (
                     <tr key={p.id}>
                       <td>
@@ -142,13 +130,7 @@ export function DirectoryPage() {
               <p className="muted">None.</p>
             ) : (
               <table className="data compact">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Domains</th>
-                    <th scope="col">Phones</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Name', 'Domains', 'Phones']} />
                 <tbody>
                   {d.organizations.map((o) => (
                     <tr key={o.name}>
@@ -169,12 +151,7 @@ export function DirectoryPage() {
               <p className="muted">None.</p>
             ) : (
               <table className="data compact">
-                <thead>
-                  <tr>
-                    <th scope="col">Number</th>
-                    <th scope="col">Whose</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Number', 'Whose']} />
                 <tbody>
                   {d.knownPhones.map((p) => (
                     <tr key={p.e164}>

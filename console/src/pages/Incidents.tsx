@@ -6,6 +6,9 @@ import { fmtInt, fmtWhen } from '../format.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useLoad } from '../useLoad.ts';
 import { INCIDENT_STATUSES } from '../workflow-types.ts';
+import { EmptyRow } from '../components/EmptyRow.tsx';
+import { TableHead } from '../components/TableHead.tsx';
+import { StatusTabs } from '../components/StatusTabs.tsx';
 
 export const INCIDENT_KIND_LABEL: Record<string, string> = {
   verdict: 'High-severity verdict',
@@ -28,40 +31,16 @@ export function IncidentsPage() {
         Incidents
       </PageTitle>
       <p className="lead">Opened by high-severity verdicts, users’ reports, failed verifications and campaigns. Each has an owner, a status, a timeline and its breach exposure.</p>
-      <nav className="tabs" aria-label="Show incidents">
-        {tabs.map((t) => (
-          <Link key={t.id} to={t.id === 'active' ? '/incidents' : `/incidents?status=${t.id}`} aria-current={filter === t.id ? 'page' : undefined} className="tab">
-            {t.label}
-            {counts && t.id in counts && <span className="tab-count"> {fmtInt(counts[t.id as keyof typeof counts])}</span>}
-          </Link>
-        ))}
-      </nav>
+      <StatusTabs label="Show incidents" path="/incidents" tabs={tabs} current={filter} defaultId="active" counts={counts} />
       <ErrorBox error={list.error} title="The incidents could not be loaded." />
       {list.loading && !list.data && <Loading what="Loading incidents" />}
       {list.data && (
         <div className={`table-wrap ${list.loading ? 'stale' : ''}`}>
           <table className="data">
             <caption className="sr-only">Incidents</caption>
-            <thead>
-              <tr>
-                <th scope="col">Incident</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Status</th>
-                <th scope="col">Owner</th>
-                <th scope="col" className="num">
-                  Messages
-                </th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Incident', 'Severity', 'Status', 'Owner', { label: 'Messages', className: 'num' }, 'Updated']} />
             <tbody>
-              {list.data.items.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="empty">
-                    No incidents here.
-                  </td>
-                </tr>
-              )}
+              {list.data.items.length === 0 && <EmptyRow colSpan={6}>No incidents here.</EmptyRow>}
               {list.data.items.map((i) => (
                 <tr key={i.id}>
                   <td className="subject">

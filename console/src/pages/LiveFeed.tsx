@@ -5,6 +5,8 @@ import { PageTitle } from '../components/PageTitle.tsx';
 import { Addr, AddrList } from '../components/Addr.tsx';
 import { fmtInt, fmtWhen } from '../format.ts';
 import { Link } from '../router.tsx';
+import { EmptyRow } from '../components/EmptyRow.tsx';
+import { TableHead } from '../components/TableHead.tsx';
 
 const KEEP = 200;
 type Conn = 'connecting' | 'live' | 'reconnecting' | 'closed';
@@ -79,25 +81,9 @@ export function LiveFeedPage() {
       <div className="table-wrap">
         <table className="data feed-table" aria-live="off">
           <caption className="sr-only">Verdicts, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-              <th scope="col">Verdict, score</th>
-              <th scope="col" className="col-wide-only">
-                Signals
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Time', 'From', 'To', 'Verdict, score', { label: 'Signals', className: 'col-wide-only' }]} />
           <tbody>
-            {shown.length === 0 && (
-              <tr>
-                <td colSpan={5} className="empty">
-                  {conn === 'live' ? 'Waiting for mail…' : 'Connecting to the live feed…'}
-                </td>
-              </tr>
-            )}
+            {shown.length === 0 && <EmptyRow colSpan={5}>{conn === 'live' ? 'Waiting for mail…' : 'Connecting to the live feed…'}</EmptyRow>}
             {shown.map((i) => (
               <tr key={i.id} className="feed-row">
                 <td className="nowrap">{fmtWhen(i.receivedAt, true)}</td>

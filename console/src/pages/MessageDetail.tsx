@@ -8,6 +8,8 @@ import { fmtBytes, fmtDate, fmtDateSeconds, fmtScore, STATUS_LABEL, VERDICT_LABE
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
+import { TableHead } from '../components/TableHead.tsx';
+import { ConfirmPanel } from '../components/ConfirmPanel.tsx';
 
 type Action = 'release' | 'delete' | 'phish' | 'not-phish';
 
@@ -281,13 +283,7 @@ export function MessageDetailPage({ id }: { id: string }) {
         <section className="panel" aria-labelledby="hist-title">
           <h2 id="hist-title">History</h2>
           <table className="data compact">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-              </tr>
-            </thead>
+            <TableHead columns={['When', 'Who', 'What']} />
             <tbody>
               {d.history.map((h, i) => (
                 <tr key={i}>
@@ -367,23 +363,23 @@ function Actions({ d, onDone }: { d: MessageDetail; onDone: () => void }) {
           ))}
         </div>
       ) : (
-        <div className="confirm" role="alertdialog" aria-labelledby="act-confirm-text">
-          <p id="act-confirm-text">{ACTION_TEXT[pending].confirm}</p>
+        <ConfirmPanel
+          id="act-confirm-text"
+          text={ACTION_TEXT[pending].confirm}
+          confirmLabel={`Yes, ${ACTION_TEXT[pending].label.toLowerCase()}`}
+          danger={ACTION_TEXT[pending].danger}
+          busy={busy}
+          lockCancel
+          onConfirm={() => void run(pending)}
+          onCancel={() => setPending(null)}
+        >
           {(pending === 'phish' || pending === 'not-phish') && (
             <div className="field">
               <label htmlFor="act-note">Note (optional, kept with the decision)</label>
               <textarea id="act-note" rows={2} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
             </div>
           )}
-          <div className="form-actions">
-            <button type="button" className={`btn ${ACTION_TEXT[pending].danger ? 'btn-danger' : 'btn-primary'}`} onClick={() => void run(pending)} disabled={busy} autoFocus>
-              {busy ? 'Working…' : `Yes, ${ACTION_TEXT[pending].label.toLowerCase()}`}
-            </button>
-            <button type="button" className="btn" onClick={() => setPending(null)} disabled={busy}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        </ConfirmPanel>
       )}
     </section>
   );
@@ -442,16 +438,7 @@ function Deliveries({ d, onRefresh }: { d: MessageDetail; onRefresh: () => void 
       )}
       {rows.length > 0 && (
         <table className="data compact" aria-label="Deliveries">
-          <thead>
-            <tr>
-              <th scope="col">Recipient</th>
-              <th scope="col">State</th>
-              <th scope="col" className="num">
-                Attempts
-              </th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Recipient', 'State', { label: 'Attempts', className: 'num' }, 'Detail']} />
           <tbody>
             <DeliveryRows rows={rows} />
           </tbody>
@@ -505,12 +492,7 @@ function Content({ c, id, canRaw }: { c: MessageContent; id: string; canRaw: boo
           <summary>Links in the message ({c.links.length})</summary>
           <div className="table-wrap">
             <table className="data compact">
-              <thead>
-                <tr>
-                  <th scope="col">Text shown</th>
-                  <th scope="col">Real target</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Text shown', 'Real target']} />
               <tbody>
                 {c.links.map((l, i) => (
                   <tr key={i}>
@@ -527,16 +509,7 @@ function Content({ c, id, canRaw }: { c: MessageContent; id: string; canRaw: boo
         <details open>
           <summary>Attachments ({c.attachments.length})</summary>
           <table className="data compact">
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Declared type</th>
-                <th scope="col">Actual type</th>
-                <th scope="col" className="num">
-                  Size
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['File', 'Declared type', 'Actual type', { label: 'Size', className: 'num' }]} />
             <tbody>
               {c.attachments.map((a, i) => (
                 <tr key={i}>

@@ -8,6 +8,8 @@ import { fmtInt, fmtWhen, isoToLocalInput, localInputToIso, VERDICT_SHORT, VERDI
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
+import { EmptyRow } from '../components/EmptyRow.tsx';
+import { ConfirmPanel } from '../components/ConfirmPanel.tsx';
 
 const PAGE = 50;
 type BulkAction = 'release' | 'delete' | 'phish' | 'not-phish';
@@ -247,17 +249,16 @@ export function MessagesPage({ mode }: { mode: 'all' | 'quarantine' }) {
         )}
       </div>
       {pending && (
-        <div className="confirm panel" role="alertdialog" aria-labelledby="bulk-confirm-text">
-          <p id="bulk-confirm-text">{BULK[pending].confirm(selected.size)}</p>
-          <div className="form-actions">
-            <button type="button" className={`btn ${BULK[pending].danger ? 'btn-danger' : 'btn-primary'}`} onClick={() => void runBulk(pending)} disabled={busy} autoFocus>
-              {busy ? 'Working…' : `${BULK[pending].label} ${selected.size}`}
-            </button>
-            <button type="button" className="btn" onClick={() => setPending(null)}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        <ConfirmPanel
+          className="confirm panel"
+          id="bulk-confirm-text"
+          text={BULK[pending].confirm(selected.size)}
+          confirmLabel={`${BULK[pending].label} ${selected.size}`}
+          danger={BULK[pending].danger}
+          busy={busy}
+          onConfirm={() => void runBulk(pending)}
+          onCancel={() => setPending(null)}
+        />
       )}
 
       {list.loading && !list.data && <Loading what="Searching" />}
@@ -290,13 +291,7 @@ export function MessagesPage({ mode }: { mode: 'all' | 'quarantine' }) {
               </tr>
             </thead>
             <tbody>
-              {items.length === 0 && (
-                <tr>
-                  <td colSpan={8} className="empty">
-                    No messages match these filters.
-                  </td>
-                </tr>
-              )}
+              {items.length === 0 && <EmptyRow colSpan={8}>No messages match these filters.</EmptyRow>}
               {items.map((m) => (
                 <MessageRow key={m.id} m={m} canAct={canAct} contentVisible={contentVisible} selected={selected.has(m.id)} onToggle={() => toggle(m.id)} />
               ))}

@@ -8,6 +8,7 @@ import { fmtInt, fmtWhen, plural } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
+import { TableHead } from '../components/TableHead.tsx';
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
 const OUTCOMES = ['opened', 'clicked', 'submitted', 'replied', 'reported'] as const;
@@ -190,17 +191,7 @@ export function SimCampaignPage({ id }: { id: string }) {
         <div className="table-wrap">
           <table className="data compact" data-testid="sim-recipients">
             <caption className="sr-only">Each recipient: delivery, what they did, and scanner requests apart</caption>
-            <thead>
-              <tr>
-                <th scope="col">Person</th>
-                <th scope="col">Department</th>
-                <th scope="col">Delivery</th>
-                <th scope="col">What they did</th>
-                <th scope="col" className="num">
-                  Scanner requests
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Person', 'Department', 'Delivery', 'What they did', { label: 'Scanner requests', className: 'num' }]} />
             <tbody>
               {r.recipientsDetail.map((p) => {
                 const did = OUTCOMES.filter((k) => p.events[k] !== undefined);

@@ -7,6 +7,7 @@ import { PageTitle } from '../components/PageTitle.tsx';
 import { Link } from '../router.tsx';
 import { useLoad } from '../useLoad.ts';
 import type { SimTemplatePreview, SimTemplateSummary } from '../workflow-types.ts';
+import { TableHead } from '../components/TableHead.tsx';
 
 type View = 'mail' | 'landing' | 'jit';
 const VIEWS: { id: View; label: string }[] = [
@@ -52,15 +53,7 @@ export function SimTemplatesPage() {
         <div className="table-wrap">
           <table className="data">
             <caption className="sr-only">Simulation templates</caption>
-            <thead>
-              <tr>
-                <th scope="col">Template</th>
-                <th scope="col">Tactic</th>
-                <th scope="col">Training module</th>
-                <th scope="col">Source</th>
-                <th scope="col">Preview</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Template', 'Tactic', 'Training module', 'Source', 'Preview']} />
             <tbody>
               {list.data.map((t) => (
                 <tr key={t.id} className={chosen?.id === t.id ? 'selected' : undefined}>

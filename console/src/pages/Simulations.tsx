@@ -5,6 +5,8 @@ import { SimStatusBadge } from '../components/WorkflowBadges.tsx';
 import { fmtInt, fmtWhen } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useLoad } from '../useLoad.ts';
+import { EmptyRow } from '../components/EmptyRow.tsx';
+import { TableHead } from '../components/TableHead.tsx';
 
 /** Phishing simulation campaigns with their headline figures: what people did, and (apart) what scanners did. */
 export function SimulationsPage() {
@@ -32,35 +34,19 @@ export function SimulationsPage() {
         <div className="table-wrap">
           <table className="data">
             <caption className="sr-only">Simulation campaigns, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Campaign</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Delivered
-                </th>
-                <th scope="col" className="num">
-                  People clicked
-                </th>
-                <th scope="col" className="num">
-                  Submitted
-                </th>
-                <th scope="col" className="num">
-                  Reported
-                </th>
-                <th scope="col" className="num">
-                  Scanner requests
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Campaign',
+                'Status',
+                { label: 'Delivered', className: 'num' },
+                { label: 'People clicked', className: 'num' },
+                { label: 'Submitted', className: 'num' },
+                { label: 'Reported', className: 'num' },
+                { label: 'Scanner requests', className: 'num' },
+              ]}
+            />
             <tbody>
-              {list.data.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="empty">
-                    No simulations yet. Create one with the API or <code>medshield simulations</code>.
-                  </td>
-                </tr>
-              )}
+              {list.data.length === 0 && <EmptyRow colSpan={7}>No simulations yet. Create one with the API or <code>medshield simulations</code>.</EmptyRow>}
               {list.data.map((c) => (
                 <tr key={c.id}>
                   <td className="subject">

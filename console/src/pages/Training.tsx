@@ -8,6 +8,8 @@ import { fmtInt, fmtWhen } from '../format.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
+import { EmptyRow } from '../components/EmptyRow.tsx';
+import { TableHead } from '../components/TableHead.tsx';
 
 const PEOPLE_SHOWN = 50;
 
@@ -103,28 +105,18 @@ export function TrainingPage() {
             <div className="table-wrap">
               <table className="data compact" data-testid="people-risk">
                 <caption className="sr-only">Staff, highest risk first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Person</th>
-                    <th scope="col">Department</th>
-                    <th scope="col">Risk</th>
-                    <th scope="col">Simulations</th>
-                    <th scope="col" className="num">
-                      Modules done
-                    </th>
-                    <th scope="col" className="num">
-                      Open (overdue)
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    'Person',
+                    'Department',
+                    'Risk',
+                    'Simulations',
+                    { label: 'Modules done', className: 'num' },
+                    { label: 'Open (overdue)', className: 'num' },
+                  ]}
+                />
                 <tbody>
-                  {shown.length === 0 && (
-                    <tr>
-                      <td colSpan={6} className="empty">
-                        Nobody matches.
-                      </td>
-                    </tr>
-                  )}
+                  {shown.length === 0 && <EmptyRow colSpan={6}>Nobody matches.</EmptyRow>}
                   {shown.map((p) => (
                     <tr key={p.email}>
                       <td>
@@ -196,29 +188,17 @@ export function TrainingPage() {
           <div className="table-wrap">
             <table className="data compact" data-testid="departments">
               <caption className="sr-only">Risk and training by department</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Department</th>
-                  <th scope="col" className="num">
-                    People
-                  </th>
-                  <th scope="col" className="num">
-                    Average risk
-                  </th>
-                  <th scope="col" className="num">
-                    High risk
-                  </th>
-                  <th scope="col" className="num">
-                    Clicked
-                  </th>
-                  <th scope="col" className="num">
-                    Reported
-                  </th>
-                  <th scope="col" className="num">
-                    Training done
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  'Department',
+                  { label: 'People', className: 'num' },
+                  { label: 'Average risk', className: 'num' },
+                  { label: 'High risk', className: 'num' },
+                  { label: 'Clicked', className: 'num' },
+                  { label: 'Reported', className: 'num' },
+                  { label: 'Training done', className: 'num' },
+                ]}
+              />
               <tbody>
                 {departments.data.map((dep) => (
                   <tr key={dep.department}>
@@ -251,23 +231,9 @@ export function TrainingPage() {
           <div className="table-wrap">
             <table className="data compact" data-testid="assignments">
               <caption className="sr-only">Training assignments</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Person</th>
-                  <th scope="col">Module</th>
-                  <th scope="col">Why</th>
-                  <th scope="col">Due</th>
-                  <th scope="col">Done</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Person', 'Module', 'Why', 'Due', 'Done']} />
               <tbody>
-                {assignments.data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={5} className="empty">
-                      No assignments.
-                    </td>
-                  </tr>
-                )}
+                {assignments.data.items.length === 0 && <EmptyRow colSpan={5}>No assignments.</EmptyRow>}
                 {assignments.data.items.map((a) => (
                   <tr key={a.id}>
                     <td className="addr">{a.email}</td>

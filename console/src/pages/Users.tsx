@@ -5,6 +5,8 @@ import { PageTitle } from '../components/PageTitle.tsx';
 import { fmtDate, fmtWhen } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
+import { EmptyRow } from '../components/EmptyRow.tsx';
+import { TableHead } from '../components/TableHead.tsx';
 
 const ROLES: { id: Role; label: string; what: string }[] = [
   { id: 'viewer', label: 'Viewer', what: 'dashboard, live feed and message metadata; never message content' },
@@ -110,15 +112,7 @@ export function UsersPage() {
         {users.data && (
           <div className="table-wrap">
             <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Last sign-in</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Name', 'Role', 'State', 'Last sign-in', 'Actions']} />
               <tbody>
                 {users.data.items.map((u) => {
                   const self = u.name === session.info.user.name;
@@ -220,24 +214,9 @@ export function UsersPage() {
         {tokens.data && (
           <div className="table-wrap">
             <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Label</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Label', 'Role', 'Created', 'Expires', 'Last used', 'Actions']} />
               <tbody>
-                {tokens.data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={6} className="empty">
-                      No API tokens.
-                    </td>
-                  </tr>
-                )}
+                {tokens.data.items.length === 0 && <EmptyRow colSpan={6}>No API tokens.</EmptyRow>}
                 {tokens.data.items.map((t) => (
                   <tr key={t.id}>
                     <td>

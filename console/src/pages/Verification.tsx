@@ -6,6 +6,9 @@ import { TaskStatusBadge } from '../components/WorkflowBadges.tsx';
 import { fmtInt, fmtWhen } from '../format.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useLoad } from '../useLoad.ts';
+import { EmptyRow } from '../components/EmptyRow.tsx';
+import { TableHead } from '../components/TableHead.tsx';
+import { StatusTabs } from '../components/StatusTabs.tsx';
 
 const FILTERS: { id: string; label: string }[] = [
   { id: 'open', label: 'Open' },
@@ -70,39 +73,16 @@ export function VerificationPage() {
           </div>
         </div>
       )}
-      <nav className="tabs" aria-label="Show tasks">
-        {FILTERS.map((f) => (
-          <Link key={f.id} to={f.id === 'open' ? '/verify' : `/verify?status=${f.id}`} aria-current={filter === f.id ? 'page' : undefined} className="tab">
-            {f.label}
-          </Link>
-        ))}
-      </nav>
+      <StatusTabs label="Show tasks" path="/verify" tabs={FILTERS} current={filter} defaultId="open" />
       <ErrorBox error={list.error} title="The queue could not be loaded." />
       {list.loading && !list.data && <Loading what="Loading the queue" />}
       {list.data && (
         <div className={`table-wrap ${list.loading ? 'stale' : ''}`}>
           <table className="data">
             <caption className="sr-only">Verification tasks, {FILTERS.find((f) => f.id === filter)?.label.toLowerCase()}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Task</th>
-                <th scope="col">Who must be verified</th>
-                <th scope="col">What was asked</th>
-                <th scope="col" className="col-wide-only">
-                  Owner
-                </th>
-                <th scope="col">Due</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Task', 'Who must be verified', 'What was asked', { label: 'Owner', className: 'col-wide-only' }, 'Due', 'State']} />
             <tbody>
-              {list.data.items.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="empty">
-                    No tasks here.
-                  </td>
-                </tr>
-              )}
+              {list.data.items.length === 0 && <EmptyRow colSpan={6}>No tasks here.</EmptyRow>}
               {list.data.items.map((t) => (
                 <tr key={t.id}>
                   <td className="nowrap">

@@ -9,6 +9,8 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
 import { fmtPhone } from './Verification.tsx';
+import { EmptyRow } from '../components/EmptyRow.tsx';
+import { TableHead } from '../components/TableHead.tsx';
 
 /** Verified contacts (their mail is trusted for a while) and the numbers and addresses blocked after failed verifications. */
 export function VerifyContactsPage() {
@@ -55,23 +57,9 @@ export function VerifyContactsPage() {
           <div className="table-wrap">
             <table className="data">
               <caption className="sr-only">Verified contacts</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Address</th>
-                  <th scope="col">Number called</th>
-                  <th scope="col">Verified</th>
-                  <th scope="col">Expires</th>
-                  {canAct && <th scope="col">Actions</th>}
-                </tr>
-              </thead>
+              <TableHead columns={['Address', 'Number called', 'Verified', 'Expires', canAct && 'Actions']} />
               <tbody>
-                {contacts.data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={5} className="empty">
-                      No verified contacts.
-                    </td>
-                  </tr>
-                )}
+                {contacts.data.items.length === 0 && <EmptyRow colSpan={5}>No verified contacts.</EmptyRow>}
                 {contacts.data.items.map((c) => (
                   <tr key={c.address + c.verifiedAt}>
                     <td className="addr">
@@ -123,22 +111,9 @@ export function VerifyContactsPage() {
           <div className="table-wrap">
             <table className="data">
               <caption className="sr-only">Blocked numbers and addresses</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Blocked</th>
-                  <th scope="col">Why</th>
-                  <th scope="col">Since</th>
-                  {canAct && <th scope="col">Actions</th>}
-                </tr>
-              </thead>
+              <TableHead columns={['Blocked', 'Why', 'Since', canAct && 'Actions']} />
               <tbody>
-                {blocked.data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={4} className="empty">
-                      Nothing is blocked.
-                    </td>
-                  </tr>
-                )}
+                {blocked.data.items.length === 0 && <EmptyRow colSpan={4}>Nothing is blocked.</EmptyRow>}
                 {blocked.data.items.map((b) => (
                   <tr key={b.id}>
                     <td className="addr">

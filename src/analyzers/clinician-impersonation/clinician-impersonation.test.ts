@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { analyze, ids } from '../../../test/helpers/analyze.ts';
 import type { TestMail } from '../../../test/helpers/mail.ts';
 import type { AnalyzerContext } from '../analyzer.ts';
-import { NO_AUTH, type AuthResult } from '../../authenticate/auth-result.ts';
+import { authed, dmarcFail } from '../../authenticate/test-support.ts';
 import { demoDirectory } from '../../directory/test-fixtures.ts';
 import { clinicianImpersonation } from './index.ts';
 
@@ -20,14 +20,6 @@ interface Case {
   expect: string[];
   evidence?: string;
 }
-
-const authed = (domain: string): AuthResult => ({
-  ...NO_AUTH,
-  source: 'local',
-  dmarc: { result: 'pass', domain, policy: 'reject' },
-  dkim: [{ result: 'pass', domain, selector: 's1', aligned: true }],
-});
-const dmarcFail = (domain: string): AuthResult => ({ ...NO_AUTH, source: 'local', dmarc: { result: 'fail', domain, policy: 'reject' } });
 
 const POSITIVES: Case[] = [
   {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineAnalyzer, quote, type AnalyzerContext } from '../analyzer.ts';
 import type { ParsedMessage } from '../../parse/message.ts';
 import { findBrandMentions, indexBrandPack } from '../../brands/match.ts';
-import { extractClinicClaims, extractClinicianClaims, type ClaimSource, type ClinicianClaim } from '../../directory/claims.ts';
+import { extractClinicClaims, extractClinicianClaims, CLAIM_SOURCE_LABEL, type ClaimSource, type ClinicianClaim } from '../../directory/claims.ts';
 import type { Directory, DirectoryPerson, NameMatch } from '../../directory/directory.ts';
 import { displayName } from '../../directory/model.ts';
 import { parsePersonName, usesLookalikes } from '../../directory/names.ts';
@@ -29,14 +29,6 @@ const configSchema = z
   .strict();
 
 type Config = z.output<typeof configSchema>;
-
-const WHERE: Record<ClaimSource, string> = {
-  'display-name': 'display name',
-  signature: 'signature',
-  subject: 'subject',
-  body: 'text',
-  image: 'image text',
-};
 
 /** How much a claim in each place says about who is writing. */
 const SOURCE_FACTOR: Record<ClaimSource, number> = { 'display-name': 1, signature: 0.85, subject: 0.75, body: 0.7, image: 0.8 };
@@ -119,7 +111,7 @@ function impersonationAndVerification(resolved: Resolved[], sender: SenderStandi
     const theirs = matches.filter((m) => sentByPerson(sender, m.person, dir));
     const person = (theirs[0] ?? matches[0]).person;
     const name = displayName(person);
-    const where = WHERE[claim.source];
+    const where = CLAIM_SOURCE_LABEL[claim.source];
     if (theirs.length > 0) {
       if (sender.auth === 'aligned') verified ??= person;
       else if (sender.auth === 'failed') {
@@ -222,7 +214,7 @@ function unverifiableClinician(
     if (claimsOurs) factor *= 1.25;
     const registry = dir.nppes ? (nppes === 'deactivated' ? 'the NPPES index lists the name only with a deactivated NPI' : 'not in the NPPES index') : 'and no NPPES index is loaded';
     const context = [
-      speaker ? `claimed as the sender (${WHERE[claim.source]})` : `named in the ${WHERE[claim.source]}`,
+      speaker ? `claimed as the sender (${CLAIM_SOURCE_LABEL[claim.source]})` : `named in the ${CLAIM_SOURCE_LABEL[claim.source]}`,
       action ? `the message asks for ${action}` : '',
       claimsOurs ? `presented as ${ourOrgs[0]?.name ?? 'the organisation'} staff` : '',
     ].filter(Boolean);
@@ -279,7 +271,7 @@ function fabricatedClinic(
       borrowed
         ? `borrows the name of ${borrowed.org.name} but is none of its names`
         : 'is neither a directory organisation nor in the NPPES index',
-      claim.speaker ? `presented as the sender (${WHERE[claim.source]})` : `named in the ${WHERE[claim.source]}`,
+      claim.speaker ? `presented as the sender (${CLAIM_SOURCE_LABEL[claim.source]})` : `named in the ${CLAIM_SOURCE_LABEL[claim.source]}`,
       action ? `the message asks for ${action}` : '',
     ].filter(Boolean);
     best = pick(best, { factor, evidence: `practice ${quote(claim.text, 60)} ${why.join('; ')}; sender ${describeSender(sender)}` });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { analyze, ids } from '../../../test/helpers/analyze.ts';
 import type { TestAttachment, TestMail } from '../../../test/helpers/mail.ts';
 import type { AnalyzerContext } from '../analyzer.ts';
-import { NO_AUTH, type AuthResult } from '../../authenticate/auth-result.ts';
+import { authed, dmarcFail } from '../../authenticate/test-support.ts';
 import { loadDirectoryFile } from '../../directory/directory.ts';
 import { sharedFaceEmbedder } from '../../faces/face-embedder.ts';
 import { photoIndexFor } from '../../faces/photo-index.ts';
@@ -31,14 +31,6 @@ const deadline = () => Date.now() + 120_000;
 before(async () => {
   await photoIndexFor(directory, { embedder: sharedFaceEmbedder(), cacheDir }).faces();
 });
-
-const authed = (domain: string): AuthResult => ({
-  ...NO_AUTH,
-  source: 'local',
-  dmarc: { result: 'pass', domain, policy: 'reject' },
-  dkim: [{ result: 'pass', domain, selector: 's1', aligned: true }],
-});
-const dmarcFail = (domain: string): AuthResult => ({ ...NO_AUTH, source: 'local', dmarc: { result: 'fail', domain, policy: 'reject' } });
 
 /** An HTML mail showing `images` inline (cid:), as newsletters and signatures do. */
 function withInlineImages(mail: Omit<TestMail, 'html' | 'attachments'>, images: { name: string; content: Buffer; type?: string }[]): TestMail {

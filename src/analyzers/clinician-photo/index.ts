@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAnalyzer, quote } from '../analyzer.ts';
-import { extractClinicianClaims, type ClaimSource, type ClinicianClaim } from '../../directory/claims.ts';
+import { extractClinicianClaims, CLAIM_SOURCE_LABEL, type ClaimSource, type ClinicianClaim } from '../../directory/claims.ts';
 import type { Directory, DirectoryPerson } from '../../directory/directory.ts';
 import { displayName } from '../../directory/model.ts';
 import { foldName } from '../../directory/names.ts';
@@ -61,14 +61,6 @@ const configSchema = z
   .strict();
 
 type Config = z.output<typeof configSchema>;
-
-const WHERE: Record<ClaimSource, string> = {
-  'display-name': 'display name',
-  signature: 'signature',
-  subject: 'subject',
-  body: 'text',
-  image: 'image text',
-};
 
 export const clinicianPhoto = defineAnalyzer({
   id: 'clinician-photo',
@@ -143,7 +135,7 @@ export const clinicianPhoto = defineAnalyzer({
         if (sender.auth === 'aligned' && (sender.org || sender.partner)) factor *= 0.5;
         else if (sender.established) factor *= 0.6;
         if (sender.imitates) factor *= 1.25;
-        const evidence = `${photo}, but the message presents it as ${quote(conflicting.claim.raw ?? conflicting.claim.text, 50)} (${WHERE[conflicting.claim.source]}) and never names ${p.given || 'Dr.'} ${p.family}; sender ${describeSender(sender)}`;
+        const evidence = `${photo}, but the message presents it as ${quote(conflicting.claim.raw ?? conflicting.claim.text, 50)} (${CLAIM_SOURCE_LABEL[conflicting.claim.source]}) and never names ${p.given || 'Dr.'} ${p.family}; sender ${describeSender(sender)}`;
         fake = pick(fake, { factor, evidence });
         continue;
       }

@@ -55,13 +55,18 @@ export const riskScoreSchema = z.object({
 export const phiAccessSchema = z.enum(['none', 'limited', 'full']);
 export const simulationOutcomeSchema = z.object({ clicked: z.number(), submitted: z.number(), replied: z.number(), reported: z.number() });
 
-export const personRiskSchema = z.object({
+/** Who a person is on the staff roster, as both person views show them. */
+const staffMemberFields = {
   email: z.string(),
   name: z.string(),
   department: z.string(),
   role: z.string(),
   site: z.string(),
   phiAccess: phiAccessSchema,
+};
+
+export const personRiskSchema = z.object({
+  ...staffMemberFields,
   risk: riskScoreSchema,
   outcome: simulationOutcomeSchema,
   modulesCompleted: z.number(),
@@ -72,12 +77,7 @@ export const personRiskListSchema = z.array(personRiskSchema);
 
 /** One person as the training service holds them (src/training/service.ts PersonRisk). */
 export const personRecordSchema = z.object({
-  email: z.string(),
-  name: z.string(),
-  department: z.string(),
-  role: z.string(),
-  site: z.string(),
-  phiAccess: phiAccessSchema,
+  ...staffMemberFields,
   source: z.enum(['directory', 'roster', 'both']),
   directoryId: z.string().nullable(),
   personId: z.number().nullable(),

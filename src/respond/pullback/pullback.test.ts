@@ -8,7 +8,7 @@ import { openDatabase, type Db } from '../../store/database.ts';
 import { IndicatorDigester } from '../features/digests.ts';
 import { MessageLog } from '../messages/message-log.ts';
 import { respondSchema } from '../settings.ts';
-import { startDovecot, type RunningDovecot } from '../testing/dovecot.ts';
+import { dovecotImapServer, startDovecot, type RunningDovecot } from '../testing/dovecot.ts';
 import { withMailbox } from './imap-admin.ts';
 import { PullbackRunner } from './pullback.ts';
 
@@ -33,6 +33,23 @@ describe('pull-back over IMAP (real Dovecot, master user)', () => {
   let db: Db;
   let log: MessageLog;
   const users = ['ana@stmarys-health.org', 'ben@stmarys-health.org', 'cy@stmarys-health.org'];
+  /** A mailbox reached through Dovecot's master user, as the pull-back reaches it. */
+  const admin = (owner: string) => ({ server: dovecotImapServer(dovecot), login: () => `${owner}*${dovecot.masterUser}`, password: dovecot.masterPassword });
+  /** The message log's record of a message accepted for delivery to `to`. */
+  const logDelivering = (spoolId: string, to: string[], features: Parameters<MessageLog['record']>[0]['features']) =>
+    log.record({
+      spoolId,
+      receivedAt: new Date(),
+      origin: 'inbound',
+      action: 'deliver',
+      outcome: 'delivering',
+      quarantineId: null,
+      score: 1,
+      signals: [],
+      rcptTo: to,
+      recipients: to.length,
+      features,
+    });
 
   before(async () => {
     dovecot = await startDovecot({ users });
@@ -41,19 +58,7 @@ describe('pull-back over IMAP (real Dovecot, master user)', () => {
     const lmtp = nodemailer.createTransport({ host: '127.0.0.1', port: dovecot.lmtpPort, lmtp: true, secure: false, ignoreTLS: true });
     const deliver = async (spoolId: string, to: string[], subject: string) => {
       for (const r of to) await lmtp.sendMail({ envelope: { from: 'billing@claims-desk.example', to: [r] }, raw: message(spoolId, subject, r) });
-      log.record({
-        spoolId,
-        receivedAt: new Date(),
-        origin: 'inbound',
-        action: 'deliver',
-        outcome: 'delivering',
-        quarantineId: null,
-        score: 1,
-        signals: [],
-        rcptTo: to,
-        recipients: to.length,
-        features: { indicators: [], minhash: null, messageId: `${spoolId}@claims-desk.example`, subject, fromName: 'Billing', fromAddress: 'billing@claims-desk.example' },
-      });
+      logDelivering(spoolId, to, { indicators: [], minhash: null, messageId: `${spoolId}@claims-desk.example`, subject, fromName: 'Billing', fromAddress: 'billing@claims-desk.example' });
       log.settleDeliveries(spoolId, to.map((r) => ({ recipient: r, state: 'delivered' as const, detail: 'lmtp' })));
     };
     await deliver('00000000a-00000000000000a1', users, 'Invoice overdue');
@@ -61,7 +66,6 @@ describe('pull-back over IMAP (real Dovecot, master user)', () => {
     await deliver('00000000a-00000000000000b1', ['ana@stmarys-health.org'], 'Team lunch on Friday');
     lmtp.close();
     // Ben filed the second notice in a folder of his own; Cy already deleted the first.
-    const admin = (owner: string) => ({ server: { host: '127.0.0.1', port: dovecot.imapPort, secure: false, startTls: false, verifyCertificate: false, timeoutMs: 10_000 }, login: () => `${owner}*${dovecot.masterUser}`, password: dovecot.masterPassword });
     await withMailbox(admin('ben@stmarys-health.org'), 'ben@stmarys-health.org', async (s) => {
       const found = await s.locate({ spoolId: '00000000a-00000000000000a2', messageId: '', from: '' }, ['INBOX']);
       assert.equal(found.length, 1);
@@ -104,7 +108,6 @@ describe('pull-back over IMAP (real Dovecot, master user)', () => {
     assert.equal(summary.errors, 0);
 
     // What each mailbox holds now, read over IMAP as its owner would see it.
-    const admin = (owner: string) => ({ server: { host: '127.0.0.1', port: dovecot.imapPort, secure: false, startTls: false, verifyCertificate: false, timeoutMs: 10_000 }, login: () => `${owner}*${dovecot.masterUser}`, password: dovecot.masterPassword });
     const ana = await withMailbox(admin('ana@stmarys-health.org'), 'ana@stmarys-health.org', (s) => s.inventory());
     const anaFolders = Object.fromEntries(ana.map((f) => [f.folder, f.messages.map((m) => m.messageId).sort()]));
     assert.deepEqual(anaFolders.INBOX, ['00000000a-00000000000000b1@claims-desk.example'], 'the unrelated message stays');
@@ -119,19 +122,7 @@ describe('pull-back over IMAP (real Dovecot, master user)', () => {
 
   it('deletes when so configured, and reports a mailbox it cannot open as an error for each message', async () => {
     const runner = new PullbackRunner({ db, log, audit: new AuditLog(db), logger: silentLogger, settings: () => settings('delete') });
-    log.record({
-      spoolId: '00000000a-00000000000000c1',
-      receivedAt: new Date(),
-      origin: 'inbound',
-      action: 'deliver',
-      outcome: 'delivering',
-      quarantineId: null,
-      score: 1,
-      signals: [],
-      rcptTo: ['ghost@stmarys-health.org', 'ana@stmarys-health.org'],
-      recipients: 2,
-      features: { indicators: [], minhash: null, messageId: 'c1@x', subject: 's', fromName: '', fromAddress: 'a@b.example' },
-    });
+    logDelivering('00000000a-00000000000000c1', ['ghost@stmarys-health.org', 'ana@stmarys-health.org'], { indicators: [], minhash: null, messageId: 'c1@x', subject: 's', fromName: '', fromAddress: 'a@b.example' });
     const s = await runner.start({ spoolIds: ['00000000a-00000000000000c1'], actor: 'user:alice', action: 'delete' }).done;
     const ghost = s.results.find((r) => r.mailbox === 'ghost@stmarys-health.org')!;
     assert.equal(ghost.outcome, 'error');

@@ -5,6 +5,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import type { ImapServerSettings } from '../settings.ts';
 
 /**
  * A real Dovecot (Debian's dovecot-imapd and dovecot-lmtpd) for tests: its own
@@ -31,6 +32,11 @@ export interface RunningDovecot {
   /** Dovecot's own log (for failure messages). */
   log(): string;
   stop(): Promise<void>;
+}
+
+/** How a test's IMAP client reaches this Dovecot: plain loopback IMAP, no TLS. */
+export function dovecotImapServer(d: RunningDovecot): ImapServerSettings {
+  return { host: '127.0.0.1', port: d.imapPort, secure: false, startTls: false, verifyCertificate: false, timeoutMs: 10_000 };
 }
 
 const CANDIDATES = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'];
