@@ -13,6 +13,7 @@ import { useLoad } from '../useLoad.ts';
 import type { PullbackSummary } from '../workflow-types.ts';
 import { TableHead } from '../components/TableHead.tsx';
 import { ConfirmPanel } from '../components/ConfirmPanel.tsx';
+import { LoadFailed } from '../components/LoadFailed.tsx';
 
 type Pending = 'contain' | 'purge' | 'release' | null;
 
@@ -61,15 +62,7 @@ export function CampaignDetailPage({ id }: { id: string }) {
   }, [shown]);
 
   if (d.error) {
-    return (
-      <>
-        <PageTitle title="Campaign">Campaign</PageTitle>
-        <ErrorBox error={d.error} title="The campaign could not be loaded." />
-        <p>
-          <Link to="/campaigns">Back to campaigns</Link>
-        </p>
-      </>
-    );
+    return <LoadFailed page="Campaign" error={d.error} what="campaign" back={{ to: '/campaigns', label: 'Back to campaigns' }} />;
   }
   if (!d.data) return <Loading what="Loading the campaign" />;
   const c = d.data.campaign;

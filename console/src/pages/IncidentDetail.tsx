@@ -11,6 +11,7 @@ import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../workflow-types.ts';
 import { INCIDENT_KIND_LABEL } from './Incidents.tsx';
+import { LoadFailed } from '../components/LoadFailed.tsx';
 
 /** One incident: status, owner, notes and timeline; its messages, recipients, indicators and breach exposure. */
 export function IncidentDetailPage({ id }: { id: string }) {
@@ -33,15 +34,7 @@ export function IncidentDetailPage({ id }: { id: string }) {
   }, [d.data]);
 
   if (d.error) {
-    return (
-      <>
-        <PageTitle title="Incident">Incident</PageTitle>
-        <ErrorBox error={d.error} title="The incident could not be loaded." />
-        <p>
-          <Link to="/incidents">Back to incidents</Link>
-        </p>
-      </>
-    );
+    return <LoadFailed page="Incident" error={d.error} what="incident" back={{ to: '/incidents', label: 'Back to incidents' }} />;
   }
   if (!d.data) return <Loading what="Loading the incident" />;
   const { incident: i, campaign } = d.data;

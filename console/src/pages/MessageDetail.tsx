@@ -10,6 +10,7 @@ import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
 import { TableHead } from '../components/TableHead.tsx';
 import { ConfirmPanel } from '../components/ConfirmPanel.tsx';
+import { LoadFailed } from '../components/LoadFailed.tsx';
 
 type Action = 'release' | 'delete' | 'phish' | 'not-phish';
 
@@ -63,15 +64,7 @@ export function MessageDetailPage({ id }: { id: string }) {
   };
 
   if (error) {
-    return (
-      <>
-        <PageTitle title="Message">Message</PageTitle>
-        <ErrorBox error={error} title="The message could not be loaded." />
-        <p>
-          <Link to="/messages">Back to messages</Link>
-        </p>
-      </>
-    );
+    return <LoadFailed page="Message" error={error} what="message" back={{ to: '/messages', label: 'Back to messages' }} />;
   }
   if (!d) return <Loading what="Loading the message" />;
 

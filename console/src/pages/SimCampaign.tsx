@@ -9,6 +9,7 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
 import { TableHead } from '../components/TableHead.tsx';
+import { LoadFailed } from '../components/LoadFailed.tsx';
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
 const OUTCOMES = ['opened', 'clicked', 'submitted', 'replied', 'reported'] as const;
@@ -22,15 +23,7 @@ export function SimCampaignPage({ id }: { id: string }) {
   const [done, setDone] = useState<string | null>(null);
 
   if (d.error) {
-    return (
-      <>
-        <PageTitle title="Simulation">Simulation</PageTitle>
-        <ErrorBox error={d.error} title="The simulation could not be loaded." />
-        <p>
-          <Link to="/simulations">Back to simulations</Link>
-        </p>
-      </>
-    );
+    return <LoadFailed page="Simulation" error={d.error} what="simulation" back={{ to: '/simulations', label: 'Back to simulations' }} />;
   }
   if (!d.data) return <Loading what="Loading the results" />;
   const { campaign: c, results: r } = d.data;

@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
 import { workflows } from '../api-workflows.ts';
 import { inertBody } from '../components/InertHtml.tsx';
-import { ErrorBox, Loading } from '../components/Notice.tsx';
+import { Loading } from '../components/Notice.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { Link } from '../router.tsx';
 import { useLoad } from '../useLoad.ts';
+import { LoadFailed } from '../components/LoadFailed.tsx';
 
 /** A training module as staff read it, and its quiz with the answers (for the security team). */
 export function TrainingModulePage({ id }: { id: string }) {
@@ -12,15 +13,7 @@ export function TrainingModulePage({ id }: { id: string }) {
   // The module's Markdown is the repository's own; it is still made inert before it enters the console's page.
   const body = useMemo(() => (m.data ? inertBody(m.data.html.replace(/^\s*<h1>.*?<\/h1>/s, '')) : ''), [m.data]);
   if (m.error) {
-    return (
-      <>
-        <PageTitle title="Training module">Training module</PageTitle>
-        <ErrorBox error={m.error} title="The module could not be loaded." />
-        <p>
-          <Link to="/training">Back to training</Link>
-        </p>
-      </>
-    );
+    return <LoadFailed page="Training module" error={m.error} what="module" back={{ to: '/training', label: 'Back to training' }} />;
   }
   if (!m.data) return <Loading what="Loading the module" />;
   const mod = m.data;

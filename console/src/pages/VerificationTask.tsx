@@ -11,6 +11,7 @@ import { useSession } from '../session.tsx';
 import { useLoad } from '../useLoad.ts';
 import type { CompleteResult, TaskDetail } from '../workflow-types.ts';
 import { fmtPhone, KIND_LABEL } from './Verification.tsx';
+import { LoadFailed } from '../components/LoadFailed.tsx';
 
 type Outcome = 'verified' | 'failed' | 'unreachable';
 
@@ -37,15 +38,7 @@ export function VerificationTaskPage({ id }: { id: string }) {
   const [result, setResult] = useState<CompleteResult | null>(null);
 
   if (task.error) {
-    return (
-      <>
-        <PageTitle title="Verification task">Verification task</PageTitle>
-        <ErrorBox error={task.error} title="The task could not be loaded." />
-        <p>
-          <Link to="/verify">Back to the queue</Link>
-        </p>
-      </>
-    );
+    return <LoadFailed page="Verification task" error={task.error} what="task" back={{ to: '/verify', label: 'Back to the queue' }} />;
   }
   const t = task.data;
   if (!t) return <Loading what="Loading the task" />;
