@@ -8,11 +8,12 @@
  *
  * Mail comes from ../shared/corpora when present (a spread across its sources), else from demo/mail.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateConfig } from '../src/config/load.ts';
+import { sampleMail } from './lib/corpus-mail.ts';
 import { silentLogger } from '../src/gateway/log.ts';
 import { sendMessage } from '../src/gateway/send-client.ts';
 import { startGateway } from '../src/gateway/server.ts';
@@ -32,31 +33,7 @@ const { values } = parseArgs({
 const total = Number(values.messages);
 const connections = Number(values.connections);
 
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (e.name.startsWith('.')) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listFiles(p));
-    else if (e.isFile() && e.name.endsWith('.eml')) out.push(p);
-  }
-  return out;
-}
-
-let source = values.corpora!;
-let files: string[] = [];
-try {
-  statSync(source);
-  files = listFiles(source);
-} catch {
-  /* no shared corpora on this machine */
-}
-if (files.length === 0) {
-  source = resolve(import.meta.dirname, '../demo/mail');
-  files = listFiles(source);
-}
-const step = Math.max(1, Math.floor(files.length / total));
-const picked = files.filter((_, i) => i % step === 0).slice(0, total);
+const { source, files: picked } = sampleMail(values.corpora!, total);
 // Each message gets a unique id header so its arrival downstream can be matched.
 const messages = picked.map((f, i) => {
   let raw = readFileSync(f);

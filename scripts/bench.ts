@@ -10,12 +10,13 @@
  *
  *   npm run bench [-- --corpora DIR] [--limit N] [--workers N] [--no-ocr] [--directory FILE]
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { defaultConfig, validateConfig } from '../src/config/load.ts';
 import { ScanPool } from '../src/engine/worker-pool.ts';
+import { listMail } from './lib/corpus-mail.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,17 +29,6 @@ const { values } = parseArgs({
   },
 });
 
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (e.name.startsWith('.')) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listFiles(p));
-    else if (e.isFile() && e.name.endsWith('.eml')) out.push(p);
-  }
-  return out;
-}
-
 const root = values.corpora!;
 try {
   statSync(root);
@@ -46,7 +36,7 @@ try {
   console.error(`bench: corpora not found at ${root} (pass --corpora DIR)`);
   process.exit(2);
 }
-let files = listFiles(root);
+let files = listMail(root);
 if (values.limit) {
   // Spread a limited run across all sources rather than taking the first folder only.
   const n = Number(values.limit);

@@ -121,6 +121,15 @@ export async function buildApp(ctx: ApiContext, o: AppOptions = {}): Promise<Fas
       return reply.code(503).send({ status: 'error', error: (err as Error).message });
     }
   });
+  // For load balancers: 503 until the store answers (PostgreSQL down, a locked SQLite file).
+  app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    try {
+      ctx.db.prepare('SELECT 1').get();
+      return reply.header('cache-control', 'no-store').send({ status: 'ready', checks: { store: 'ok' } });
+    } catch (err) {
+      return reply.code(503).send({ status: 'not ready', checks: { store: (err as Error).message } });
+    }
+  });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authRoutes, { ctx });

@@ -44,6 +44,7 @@ interface Probe {
 function matrix(m: { held: string; photoPerson: string }): Record<string, Probe> {
   return {
     'GET /healthz': { path: '/healthz', allow: 'public', ok: 200 },
+    'GET /readyz': { path: '/readyz', allow: 'public', ok: 200 },
     'GET /api/openapi.json': { path: '/api/openapi.json', allow: 'public', ok: 200 },
     'GET /*': { path: '/dashboard', allow: 'public', ok: 200 },
     'POST /api/auth/login': { path: '/api/auth/login', body: { username: 'matrix-nobody', password: 'wrong-password-here' }, allow: 'public', ok: 401 },

@@ -2,6 +2,8 @@ import type { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { DirectoryReplica } from '../directory/replica.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { MedshieldConfig } from '../config/schema.ts';
@@ -77,7 +79,16 @@ export class ConsoleServer {
 
   constructor(private readonly o: ConsoleServerOptions) {
     this.directory = new DirectoryAccess(o.db, o.dbPath, () => o.fileConfig, o.dataDir);
-    this.settings = new SettingsStore(o.db, o.fileConfig, o.dataDir, () => (this.directory.storeHasDirectory() ? { directoryFile: o.dbPath } : {}));
+    // The scan workers read an imported directory as a file: the SQLite store itself, or with
+    // PostgreSQL (which they cannot reach) a copy exported whenever the directory changes.
+    const replica = o.db.dialect === 'postgres' ? new DirectoryReplica(o.db, join(o.dataDir, 'directory-replica.db')) : null;
+    const derived = (): { directoryFile?: string } => {
+      if (!this.directory.storeHasDirectory()) return {};
+      if (!replica) return { directoryFile: o.dbPath };
+      replica.refresh();
+      return { directoryFile: replica.path };
+    };
+    this.settings = new SettingsStore(o.db, o.fileConfig, o.dataDir, derived);
     if (this.settings.invalidStored) {
       o.logger.warn('settings saved from the console no longer validate; the configuration file’s values are in force', { error: this.settings.invalidStored });
     }

@@ -43,8 +43,9 @@ export function volumeSeries(db: Db, q: DashboardQuery): { t: string; deliver: n
 export function totals(db: Db, since: Date, until: Date): { messages: number; delivered: number; tagged: number; caught: number; unscannable: number; markedFalsePositive: number } {
   const r = db
     .prepare(
-      `SELECT COUNT(*) AS messages, SUM(action = 'deliver') AS delivered, SUM(action = 'tag') AS tagged,
-         SUM(action IN ${CAUGHT}) AS caught, SUM(unscannable) AS unscannable
+      `SELECT COUNT(*) AS messages, SUM(CASE WHEN action = 'deliver' THEN 1 ELSE 0 END) AS delivered,
+         SUM(CASE WHEN action = 'tag' THEN 1 ELSE 0 END) AS tagged,
+         SUM(CASE WHEN action IN ${CAUGHT} THEN 1 ELSE 0 END) AS caught, SUM(unscannable) AS unscannable
        FROM console_messages WHERE origin = 'inbound' AND received_at >= ? AND received_at < ?`,
     )
     .get(since.getTime(), until.getTime()) as Record<string, number | null>;
@@ -80,15 +81,18 @@ interface CaughtRow {
 }
 
 function caughtRows(db: Db, since: Date, until: Date): CaughtRow[] {
+  // Each message's signals as one JSON array of [signal, score] pairs; the JSON functions differ by engine.
+  const signalPairs =
+    db.dialect === 'postgres' ? 'CAST(json_agg(json_build_array(signal, score)) AS TEXT)' : 'json_group_array(json_array(signal, score))';
   return db
     .prepare(
       `SELECT m.spool_id, m.received_at, m.from_domain, m.recipient_count, m.sealed,
-         (SELECT json_group_array(json_array(signal, score)) FROM console_message_signals s WHERE s.spool_id = m.spool_id) AS signals,
+         (SELECT ${signalPairs} FROM console_message_signals s WHERE s.spool_id = m.spool_id) AS signals,
          EXISTS (SELECT 1 FROM console_feedback f WHERE f.spool_id = m.spool_id AND f.kind = 'not-phish'
                  AND f.id = (SELECT MAX(id) FROM console_feedback g WHERE g.spool_id = m.spool_id)) AS fp
        FROM console_messages m
        WHERE m.origin = 'inbound' AND m.received_at >= ? AND m.received_at < ? AND m.action IN ${CAUGHT} AND m.unscannable = 0
-       ORDER BY m.received_at`,
+       ORDER BY m.received_at, m.spool_id`,
     )
     .all(since.getTime(), until.getTime()) as CaughtRow[];
 }

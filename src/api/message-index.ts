@@ -2,7 +2,7 @@ import type { MessageCipher } from '../crypto/message-cipher.ts';
 import type { Verdict } from '../engine/verdict.ts';
 import type { Journal, MessageRow } from '../gateway/journal.ts';
 import type { QuarantineStatus, QuarantineStore } from '../quarantine/quarantine-store.ts';
-import { migrate, type Db } from '../store/database.ts';
+import { migrate, type Db, tableExists } from '../store/database.ts';
 import { CONSOLE_SCHEMA } from './console-schema.ts';
 
 /** What the index keeps encrypted: everything that quotes the message. */
@@ -189,7 +189,7 @@ export class MessageIndex {
   }
 
   private hasTable(name: string): boolean {
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+    return tableExists(this.db, name);
   }
 
   private insertFromJournal(row: MessageRow, v: Verdict): void {

@@ -56,7 +56,11 @@ test('verify: an intact chain passes; an edited, removed or relinked row is repo
     const f = fresh();
     for (let i = 1; i <= 5; i++) f.log.record({ actor: `user${i}`, action: 'quarantine.read', target: `q${i}`, detail: { n: i } });
     // Tampering with another tool: drop the triggers first, as an attacker with file access could.
-    f.db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+    f.db.exec(
+      f.db.dialect === 'postgres'
+        ? 'DROP TRIGGER audit_log_no_update ON audit_log'
+        : 'DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;',
+    );
     return f;
   };
   const intact = build();

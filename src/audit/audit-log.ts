@@ -23,9 +23,13 @@ export const AUDIT_SCHEMA = {
       hash TEXT NOT NULL
     );
     CREATE INDEX audit_log_target ON audit_log(target, id);
-    CREATE INDEX audit_log_actor ON audit_log(actor, id);
-    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;`,
+    CREATE INDEX audit_log_actor ON audit_log(actor, id);`,
+    {
+      sqlite: `CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;`,
+      postgres: `CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $fn$;
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();`,
+    },
   ],
 };
 
@@ -105,6 +109,10 @@ export class AuditLog {
     const insert = db.prepare(
       'INSERT INTO audit_log (id, at, actor, action, target, detail, prev_hash, hash) VALUES (@id, @at, @actor, @action, @target, @detail, @prev_hash, @hash)',
     );
+    // On PostgreSQL two processes may read the same chain head; the second insert then fails
+    // on the primary key and its whole transaction is retried (the gateway's queue retries a
+    // message's disposal), so the chain never forks. A lock held to commit instead would
+    // serialise every disposal that audits behind the slowest one.
     const tx = db.transaction((e: AuditEvent, at: Date): AuditEntry => {
       const prev = last.get() as { id: number; hash: string } | undefined;
       const fields = {

@@ -1,5 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { exportDirectory } from '../directory/replica.ts';
+import { openDatabase, storeLocation } from '../store/database.ts';
 import { defaultConfig, loadConfigFile, validateConfig } from '../config/load.ts';
 import { loadDirectoryFile } from '../directory/directory.ts';
 import type { MedshieldConfig } from '../config/schema.ts';
@@ -49,6 +53,23 @@ export interface ScanSetup {
   workers?: number;
 }
 
+/**
+ * `--directory` may name a Medshield store; with PostgreSQL that store is no file the scan
+ * workers could open, so its directory is exported into a temporary SQLite copy for them.
+ */
+function directoryFileFor(path: string): string {
+  if (storeLocation().kind !== 'postgres' || existsSync(path)) return path;
+  const store = openDatabase(path);
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'medshield-directory-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const copy = join(dir, 'directory.db');
+    return exportDirectory(store, copy) ? copy : path;
+  } finally {
+    store.close();
+  }
+}
+
 /** Turns command-line flags into the engine's inputs; `defaultDns` differs for scan (system) and eval (offline). */
 export function scanSetup(v: ScanOptionValues, defaultDns: 'system' | 'offline'): ScanSetup {
   let config = v.config ? loadConfigFile(v.config) : defaultConfig();
@@ -57,8 +78,9 @@ export function scanSetup(v: ScanOptionValues, defaultDns: 'system' | 'offline')
   }
   if (v.directory !== undefined) {
     // Loaded here once so a bad file is a usage error, not a failure in every worker; each worker then loads its own copy.
-    const file = resolve(v.directory);
+    let file = resolve(v.directory);
     try {
+      file = directoryFileFor(file);
       loadDirectoryFile(file);
     } catch (err) {
       throw new UsageError(`--directory ${v.directory}: ${(err as Error).message}`);

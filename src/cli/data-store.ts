@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
 import { loadExistingKey, loadOrCreateKey, MessageCipher } from '../crypto/message-cipher.ts';
-import { openDatabase, type Db } from '../store/database.ts';
+import { openDatabase, storeLocation, tableExists, type Db } from '../store/database.ts';
 
 /** A CLI command's failure with a message for the operator (exit status 1). */
 export class StoreError extends Error {
@@ -41,6 +41,23 @@ export function resolveDataDir(dataDirFlag: string | undefined, env: NodeJS.Proc
 }
 
 /**
+ * Whether a store has been created at this database path: the SQLite file exists, or, with
+ * PostgreSQL (where there is no file), some module has migrated its tables. Lets commands that
+ * only manage an existing installation refuse a mistyped data directory instead of starting an
+ * empty store. Where the store lives is the process's setting (as for openDatabase), not the
+ * command's env, which only names the data directory and operator.
+ */
+export function storeExists(dbPath: string): boolean {
+  if (storeLocation().kind === 'sqlite') return existsSync(dbPath);
+  const db = openDatabase(dbPath);
+  try {
+    return tableExists(db, 'schema_migrations') && (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n > 0;
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * An existing store's data directory and database file; `fail` makes the command's own error
  * type, so a mistyped directory is reported the way the rest of that command reports errors.
  */
@@ -54,7 +71,7 @@ export function locateStore(dataDirFlag: string | undefined, env: NodeJS.Process
   }
   if (!isDir) throw fail(`data directory ${dataDir} does not exist (set --data-dir or MEDSHIELD_DATA_DIR)`);
   const dbPath = join(dataDir, 'medshield.db');
-  if (!existsSync(dbPath)) throw fail(`no Medshield store in ${dataDir} (expected ${dbPath}; has 'medshield serve' run with this data directory?)`);
+  if (!storeExists(dbPath)) throw fail(`no Medshield store in ${dataDir} (expected ${dbPath}; has 'medshield serve' run with this data directory?)`);
   return { dataDir, dbPath };
 }
 

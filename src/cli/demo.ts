@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { plainWords } from '../gateway/tagging/plain-words.ts';
 import { sendMessage } from '../gateway/send-client.ts';
 import { openDatabase } from '../store/database.ts';
 import { UsageError } from './common.ts';
+import { storeExists } from './data-store.ts';
 
 export const demoHelp = `Usage: medshield demo [options]
 
@@ -121,7 +122,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
 
 function openJournal(dataDir: string): Journal | null {
   const dbPath = join(dataDir, 'medshield.db');
-  if (!existsSync(dbPath)) return null;
+  if (!storeExists(dbPath)) return null;
   try {
     return new Journal(openDatabase(dbPath), new MessageCipher(loadExistingKey(dataDir)));
   } catch (err) {

@@ -9,6 +9,7 @@ import { mergeSources, readDirectorySource } from '../directory/sources.ts';
 import { saveDirectoryData } from '../directory/store.ts';
 import { openDatabase } from '../store/database.ts';
 import { UsageError } from './common.ts';
+import { storeExists } from './data-store.ts';
 
 export const DEFAULT_STORE = 'data/medshield.db';
 
@@ -86,7 +87,7 @@ function openForReading(file: string | undefined, dbPath: string): Directory {
       throw new UsageError(`--directory ${file}: ${(err as Error).message}`);
     }
   }
-  if (!existsSync(dbPath)) throw new UsageError(`no store at ${dbPath} (import into it first, or give --db or --directory)`);
+  if (!storeExists(dbPath)) throw new UsageError(`no store at ${dbPath} (import into it first, or give --db or --directory)`);
   return openDirectory(openDatabase(dbPath));
 }
 

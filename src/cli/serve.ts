@@ -8,8 +8,9 @@ import { jsonLogger } from '../gateway/log.ts';
 import { hashPassword } from '../gateway/passwords.ts';
 import { resolveRuntimeSettings, SettingError } from '../gateway/runtime-settings.ts';
 import { startGateway } from '../gateway/server.ts';
+import { parseRole, type Role } from '../gateway/roles.ts';
 
-export const serveHelp = `Usage: medshield serve [--config FILE]
+export const serveHelp = `Usage: medshield serve [--config FILE] [--role all|smtp|scanner|delivery|api]
        medshield serve --hash-password < password.txt
 
 Runs the mail gateway: SMTP (MX) and submission listeners, scanning, quarantine and
@@ -22,6 +23,13 @@ creates more.
 
 Options:
   -c, --config FILE   configuration file (YAML or JSON); also MEDSHIELD_CONFIG
+  --role ROLE         what this process does (default all; also MEDSHIELD_ROLE). A split
+                      deployment shares PostgreSQL and NATS (docs/scaling.md):
+                        smtp      SMTP listeners: accept, journal, queue for scanning
+                        scanner   take queued messages, scan, quarantine or release to delivery
+                        delivery  deliver, retry, bounce; background jobs (digests, respond, verify)
+                        api       the console and API
+                      Roles without the console answer /healthz, /readyz and /metrics.
   --hash-password     read a password on standard input and print the scrypt hash to put
                       in gateway.submission.users[].passwordHash
 
@@ -32,6 +40,10 @@ Environment (wins over the file):
   MEDSHIELD_HTTP_PORT        HTTP port (default 8080): console, /api, /healthz
   MEDSHIELD_RELAY            downstream MTA as host:port; unset = local Maildir delivery
   MEDSHIELD_KEY              message encryption key (base64); default <data>/keys/message.key
+                             (every process of a split deployment needs the same key)
+  MEDSHIELD_DATABASE_URL     postgres://… : the shared store (default: SQLite in the data directory)
+  MEDSHIELD_QUEUE_URL        nats://host:port : the shared scan queue (NATS JetStream)
+  MEDSHIELD_QUEUE_STREAM     JetStream stream name (default MEDSHIELD_SCAN)
 `;
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../demo/medshield.yaml', import.meta.url));
@@ -39,7 +51,7 @@ export const DEMO_CONFIG = fileURLToPath(new URL('../../demo/medshield.yaml', im
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { config: { type: 'string', short: 'c' }, 'hash-password': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { config: { type: 'string', short: 'c' }, role: { type: 'string' }, 'hash-password': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     process.stdout.write(serveHelp);
@@ -54,7 +66,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   let config: MedshieldConfig;
   let runtime;
+  let role: Role;
   try {
+    role = parseRole(values.role ?? process.env.MEDSHIELD_ROLE ?? 'all');
     config = withPathsFrom(loadConfigFile(configPath), configPath);
     runtime = resolveRuntimeSettings(config, process.env);
   } catch (err) {
@@ -67,7 +81,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
 
   let gateway;
   try {
-    gateway = await startGateway({ config, runtime, logger });
+    gateway = await startGateway({ config, runtime, logger, role });
   } catch (err) {
     process.stderr.write(`medshield serve: ${(err as Error).message}\n`);
     return err instanceof SettingError ? 2 : 1;

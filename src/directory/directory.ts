@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { registrableDomain } from '../text/domains.ts';
-import type { Db } from '../store/database.ts';
+import { openSqlite, type Db } from '../store/database.ts';
 import { displayName, type DirectoryData, type DirectoryOrganization, type DirectoryPerson, type KnownPhone } from './model.ts';
 import { compareGiven, familyKeys, MATCH_QUALITY, nameKey, organizationKey, parsePersonName, type NameMatchKind } from './names.ts';
 import { SqliteNppesIndex, type NppesIndex } from './nppes-index.ts';
@@ -195,9 +194,9 @@ export class MemoryDirectory implements Directory {
  * The directory kept in the Medshield store. Persons, organisations and phones are read
  * into memory; the NPPES index stays in SQLite and is queried per lookup.
  */
-export function openDirectory(db: Db): Directory {
-  if (!db.readonly) migrateDirectory(db);
-  else if (!hasDirectoryTables(db)) throw new Error(`${db.name}: this database has no provider directory (run 'medshield directory import' first)`);
+export function openDirectory(db: Db, readOnlyFile?: string): Directory {
+  if (!readOnlyFile) migrateDirectory(db);
+  else if (!hasDirectoryTables(db)) throw new Error(`${readOnlyFile}: this database has no provider directory (run 'medshield directory import' first)`);
   const nppes = new SqliteNppesIndex(db);
   return new MemoryDirectory(loadDirectoryData(db), nppes.hasData() ? nppes : undefined);
 }
@@ -222,8 +221,8 @@ function isSqliteFile(path: string): boolean {
  */
 export function loadDirectoryFile(path: string): Directory {
   if (isSqliteFile(path)) {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    return openDirectory(db);
+    const db = openSqlite(path, { readonly: true, fileMustExist: true });
+    return openDirectory(db, path);
   }
   const source = readDirectorySourceSync(path);
   return new MemoryDirectory(source.data, source.nppes);

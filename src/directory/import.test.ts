@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../store/database.ts';
-import { loadDirectoryFile, openDirectory, readPhoto } from './directory.ts';
+import { loadDirectoryFile, openDirectory, readPhoto, type Directory } from './directory.ts';
 import { DirectoryImportError } from './import-errors.ts';
 import { nppesCsvHeader, nppesCsvLine } from './nppes-header.ts';
 import { importNppesFiles } from './nppes-import.ts';
@@ -245,7 +245,11 @@ test('NPPES: a refused import leaves the previous index in place (too many bad r
   await importNppesFiles(db, [nppesFile(dir, 'good.csv', [individual(fakeNpi(50), 'HELEN', 'MARSH')])]);
   // Every import's rows live in a table of its own; refused imports leave none behind.
   const count = () => {
-    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'directory_nppes_[0-9]*'`).pluck().all() as string[];
+    const catalog =
+      db.dialect === 'postgres'
+        ? 'SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()'
+        : "SELECT name FROM sqlite_master WHERE type = 'table'";
+    const tables = (db.prepare(catalog).pluck().all() as string[]).filter((name) => /^directory_nppes_\d+$/.test(name));
     return { tables: tables.length, n: tables.reduce((sum, t) => sum + (db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number), 0) };
   };
 
@@ -289,9 +293,16 @@ test('store: imports are cumulative, photos are kept as bytes, a read-only store
   saveDirectoryData(db, mergeSources([readDirectorySource(csv, { kind: 'partner' })]).data, 'partner.csv');
   // Re-importing the same person replaces them, photos included.
   saveDirectoryData(db, readDirectorySource(bundle).data, 'bundle.json');
-  db.close();
 
-  const d = loadDirectoryFile(dbPath);
+  // Scanners open a SQLite store's file read-only; a PostgreSQL store has no file to open.
+  let d: Directory;
+  if (db.dialect === 'sqlite') {
+    db.close();
+    d = loadDirectoryFile(dbPath);
+  } else {
+    d = openDirectory(db);
+    db.close();
+  }
   assert.deepEqual(d.persons().map((p) => [p.family, p.kind, p.photos.length]), [
     ['Carter', 'internal', 1],
     ['Brooks', 'partner', 1],

@@ -2,7 +2,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse as parseStream } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { openDatabase, type Db } from '../store/database.ts';
+import { openSqlite, type Db } from '../store/database.ts';
 import { DirectoryImportError, type RowError } from './import-errors.ts';
 import { nameKey, organizationKey } from './names.ts';
 import { npiProblem } from './npi.ts';
@@ -178,7 +178,7 @@ export function nppesTableDdl(table: string): string {
   )`;
 }
 
-function nppesIndexDdl(table: string): string {
+export function nppesIndexDdl(table: string): string {
   return `CREATE INDEX ${table}_by_name ON ${table} (entity, name_key, given_key);
     CREATE INDEX ${table}_by_npi ON ${table} (npi);
     CREATE INDEX ${table}_by_phone ON ${table} (phone) WHERE phone != '';`;
@@ -341,7 +341,8 @@ export const IN_MEMORY_NPPES_LIMIT = 64 * 1024 * 1024;
  * index, for directory files used with `scan --directory`. Each scanner worker loads its own.
  */
 export function loadNppesInMemory(files: string[]): { index: SqliteNppesIndex; summary: NppesImportSummary } {
-  const db = openDatabase(':memory:');
+  // Always SQLite, whatever the store: scanner worker threads cannot load the PostgreSQL client.
+  const db = openSqlite(':memory:');
   const summary = emptySummary(files);
   const started = beginImport(db, files);
   const writer = new IndexWriter(db, started.table, 50_000);

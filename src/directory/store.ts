@@ -1,4 +1,4 @@
-import { migrate, type Db, type ModuleSchema } from '../store/database.ts';
+import { migrate, type Db, type ModuleSchema, tableExists } from '../store/database.ts';
 import { readFileSync } from 'node:fs';
 import {
   knownPhoneSchema,
@@ -65,7 +65,7 @@ export function migrateDirectory(db: Db): void {
 
 /** Whether the database has the directory's tables (a read-only scanner cannot create them). */
 export function hasDirectoryTables(db: Db): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'directory_persons'`).get() !== undefined;
+  return tableExists(db, 'directory_persons');
 }
 
 export interface SaveSummary {

@@ -7,12 +7,14 @@ import type { Db } from '../store/database.ts';
 import { DeliveryLoop } from './delivery/delivery-loop.ts';
 import type { DeliveryTransport } from './delivery/transport.ts';
 import { headerFromAddress } from './header-from.ts';
-import { Journal, type DeliveryRow, type MessageRow } from './journal.ts';
+import { AlreadyDecided, Journal, type DeliveryRow, type MessageRow } from './journal.ts';
 import type { Logger } from './log.ts';
 import type { DataReply, ReceivedMessage } from './smtp-listener.ts';
 import { newSpoolId, Spool, type Cipher } from './spool.ts';
 import { renderForRecipients } from './tagging/delivered-form.ts';
 import { enqueueWith, type OutboundMessage } from './outbound-queue.ts';
+import { EmbeddedWorkQueue } from '../queue/embedded-queue.ts';
+import type { WorkQueue } from '../queue/work-queue.ts';
 
 /** The scanner: a ScanPool in production (worker threads). */
 export interface Scanner {
@@ -104,6 +106,15 @@ export interface GatewayCoreOptions {
   review?: VerdictReview;
   /** Phishing simulations (src/simulations): their signed bypass header, and replies to them. */
   simulations?: SimulationHook;
+  /**
+   * How accepted messages reach a scanner: in this process (default) or a shared NATS
+   * JetStream queue (src/queue). With a shared queue this process scans only when `scans`.
+   */
+  queue?: WorkQueue;
+  /** This process scans (roles all and scanner). Default true. */
+  scans?: boolean;
+  /** Scans at once when taking work from a shared queue. */
+  scanConcurrency?: number;
 }
 
 /** Emitted as 'disposed' once a message's fate is decided (tests and the demo listen). */
@@ -112,6 +123,8 @@ export interface Disposition {
   action: string;
   outcome: 'delivering' | 'quarantined' | 'rejected';
   score: number;
+  /** Scan time (0 for a simulation's bypass). */
+  ms?: number;
   signals: string[];
   quarantineId?: string;
 }
@@ -119,6 +132,13 @@ export interface Disposition {
 interface WaitingSession {
   waiting: boolean;
   reply: (r: DataReply) => void;
+}
+
+/** A message accepted by this process and scanned here: its SMTP session may still be waiting for the verdict. */
+interface LocalWork {
+  session: WaitingSession;
+  raw: Buffer;
+  done: () => void;
 }
 
 /**
@@ -135,15 +155,22 @@ export class GatewayCore extends EventEmitter {
   readonly journal: Journal;
   readonly spool: Spool;
   readonly deliveries: DeliveryLoop;
-  private readonly inProgress = new Map<string, Promise<void>>();
+  readonly queue: WorkQueue;
+  private readonly local = new Map<string, LocalWork>();
   private readonly orgDomains: string[];
   private stopped = false;
 
   constructor(private readonly o: GatewayCoreOptions) {
     super();
     this.journal = new Journal(o.db, o.cipher);
-    this.spool = new Spool(o.dataDir, o.cipher);
+    this.spool = new Spool(o.dataDir, o.cipher, o.db);
     this.orgDomains = o.config.org.domains;
+    this.queue =
+      o.queue ??
+      new EmbeddedWorkQueue({
+        onRetry: (spoolId, attempt, retryInMs, err) => o.logger.error('processing failed; retrying', { spoolId, attempt, retryInMs, error: err.message }),
+      });
+    if (o.scans ?? true) this.queue.consume((spoolId, attempt) => this.work(spoolId, attempt), o.scanConcurrency ?? (this.queue.kind === 'embedded' ? Infinity : 4));
     this.deliveries = new DeliveryLoop({
       journal: this.journal,
       spool: this.spool,
@@ -161,18 +188,36 @@ export class GatewayCore extends EventEmitter {
           bounced: d.filter((x) => x.state === 'bounced').length,
         });
         o.observer?.deliveriesSettled(m, d);
+        const bounced = d.filter((x) => x.state === 'bounced').length;
+        this.emit('settled', { spoolId: m.spoolId, result: bounced === 0 ? 'delivered' : bounced === d.length ? 'bounced' : 'partly-bounced' });
       },
     });
   }
 
   /** Finishes what a previous run left: undecided messages are scanned, due deliveries resume. */
-  recover(): void {
+  recover(o: { deliver?: boolean } = {}): void {
     this.spool.clearTemporary();
-    this.sweepOrphans();
-    const undecided = this.journal.undecided();
-    if (undecided.length) this.o.logger.info('recovering accepted messages', { count: undecided.length });
-    for (const row of undecided) this.track(row.spoolId, this.process(row, null));
-    this.deliveries.start();
+    if (this.queue.kind === 'embedded' && (this.o.scans ?? true)) {
+      // One machine: whatever this process left undecided is redone here. With a shared
+      // queue, scanners republish what has waited too long (republishStale) instead.
+      this.sweepOrphans();
+      const undecided = this.journal.undecided();
+      if (undecided.length) this.o.logger.info('recovering accepted messages', { count: undecided.length });
+      for (const row of undecided) void this.queue.publish(row.spoolId);
+    }
+    if (o.deliver ?? true) this.deliveries.start();
+  }
+
+  /**
+   * Shared queue: messages journalled but still undecided after `olderThanMs` (their publish
+   * was lost with a NATS outage, or the stream was reset) are published again. A message
+   * that is in fact being scanned is claimed once all the same (see process).
+   */
+  async republishStale(olderThanMs = 60_000, now = Date.now()): Promise<number> {
+    const stale = this.journal.undecided().filter((r) => now - r.receivedAt.getTime() >= olderThanMs);
+    for (const r of stale) await this.queue.publish(r.spoolId, `${r.spoolId}:${Math.floor(now / olderThanMs)}`);
+    if (stale.length) this.o.logger.warn('republished undecided messages', { count: stale.length });
+    return stale.length;
   }
 
   /**
@@ -222,62 +267,68 @@ export class GatewayCore extends EventEmitter {
       authUser: m.authUser,
       size: raw.length,
     });
+    this.emit('accepted', { spoolId, listener: m.listener });
     this.o.logger.info('accepted', { spoolId, listener: m.listener, clientIp: m.clientIp, mailFrom: m.mailFrom, rcptTo, size: raw.length, tls: m.tls, authUser: m.authUser });
-    const row = this.journal.message(spoolId)!;
+    if (this.queue.kind !== 'embedded' || !(this.o.scans ?? true)) {
+      // Durable in the shared journal now; a scanner takes it from the queue. Were the
+      // publish lost, a scanner republishes the undecided message (republishStale).
+      await this.queue.publish(spoolId).catch((err: Error) => this.o.logger.error('queue publish failed; message stays journalled', { spoolId, error: err.message }));
+      return { code: 250, message: `2.0.0 Queued as ${spoolId}` };
+    }
     // Durable now. The client waits for the verdict up to the session budget, so a reject
     // can still be a 550 to the sender rather than a bounce we would have to send.
     return new Promise<DataReply>((resolve) => {
       const session: WaitingSession = { waiting: true, reply: resolve };
+      const finish = () => {
+        clearTimeout(timer);
+        if (session.waiting) {
+          session.waiting = false;
+          resolve({ code: 250, message: `2.0.0 Queued as ${spoolId}` });
+        }
+      };
       const timer = setTimeout(() => {
         if (!session.waiting) return;
         session.waiting = false;
         resolve({ code: 250, message: `2.0.0 Queued as ${spoolId}; verdict pending` });
       }, this.o.config.gateway.sessionBudgetMs);
-      this.track(
-        spoolId,
-        this.process(row, session, raw).finally(() => {
-          clearTimeout(timer);
-          if (session.waiting) {
-            session.waiting = false;
-            resolve({ code: 250, message: `2.0.0 Queued as ${spoolId}` });
-          }
-        }),
-      );
+      this.local.set(spoolId, { session, raw, done: finish });
+      void this.queue.publish(spoolId);
     });
   }
 
   /** Resolves when no message is being scanned or disposed (shutdown, tests). */
   async settled(): Promise<void> {
-    while (this.inProgress.size) await Promise.allSettled([...this.inProgress.values()]);
-  }
-
-  private track(spoolId: string, p: Promise<void>, attempt = 1): void {
-    const guarded = p.catch((err: Error) => this.retryLater(spoolId, attempt, err));
-    this.inProgress.set(spoolId, guarded);
-    void guarded.finally(() => {
-      if (this.inProgress.get(spoolId) === guarded) this.inProgress.delete(spoolId);
-    });
+    await this.queue.settled();
   }
 
   /**
-   * A failure while carrying out a verdict (a full disk, a locked store) is retried with
-   * backoff; the message stays journalled meanwhile, and a restart resumes it as well.
+   * One message from the queue. A failure while carrying out a verdict (a full disk, a
+   * locked store) throws: the queue retries with backoff, the message stays journalled
+   * meanwhile, and a restart resumes it as well.
    */
-  private retryLater(spoolId: string, attempt: number, err: Error): void {
-    const delayMs = Math.min(1000 * 2 ** (attempt - 1), 5 * 60_000);
-    this.o.logger.error('processing failed; retrying', { spoolId, attempt, retryInMs: delayMs, error: err.message });
-    if (this.stopped) return;
-    const timer = setTimeout(() => {
+  private async work(spoolId: string, attempt: number): Promise<void> {
+    const local = this.local.get(spoolId);
+    try {
+      if (this.stopped) return;
       const row = this.journal.message(spoolId);
-      if (!row || row.state !== 'received' || this.stopped) return;
-      this.track(spoolId, this.process(row, null), attempt + 1);
-    }, delayMs);
-    timer.unref();
+      // Decided already (a redelivery after a scanner died, a republish): nothing to do.
+      if (!row || row.state !== 'received') return;
+      await this.process(row, attempt === 1 && local ? local.session : null, local?.raw);
+    } catch (err) {
+      if (!(err instanceof AlreadyDecided)) throw err;
+      this.o.logger.info('message decided by another scanner', { spoolId });
+    } finally {
+      if (local) {
+        this.local.delete(spoolId);
+        local.done();
+      }
+    }
   }
 
   /** No new work is started (shutdown). */
   stop(): void {
     this.stopped = true;
+    void this.queue.close();
   }
 
   private async process(row: MessageRow, session: WaitingSession | null, rawIn?: Buffer): Promise<void> {
@@ -295,14 +346,16 @@ export class GatewayCore extends EventEmitter {
     const observed = this.o.observer ? await this.o.observer.beforeDisposal(row, raw, verdict) : null;
 
     if (verdict.action === 'reject' && session?.waiting) {
-      session.waiting = false;
+      // Synchronous: the session budget's timer cannot answer in between.
       this.o.db.transaction(() => {
+        this.journal.claim(row.spoolId);
         if (inbound && from) this.o.profiles.recordInbound(from, 'reject', at);
         this.journal.recordSessionReply(row.spoolId, 550);
         this.journal.finishWithoutDelivery(row.spoolId, 'reject', 'rejected', null, verdict);
         observed?.('rejected', null);
         commitReview(null);
       })();
+      session.waiting = false;
       this.spool.remove(row.spoolId);
       session.reply({ code: 550, message: `5.7.1 Message rejected as ${rejectReason(verdict)}` });
       this.disposed(row, verdict, 'reject', 'rejected');
@@ -311,6 +364,7 @@ export class GatewayCore extends EventEmitter {
 
     if (verdict.action === 'deliver' || verdict.action === 'tag') {
       this.o.db.transaction(() => {
+        this.journal.claim(row.spoolId);
         if (inbound && from) this.o.profiles.recordInbound(from, verdict.action, at);
         if (row.origin === 'submission') for (const r of row.rcptTo) this.o.profiles.recordOutbound(r, at);
         this.journal.startDelivery(row.spoolId, verdict.action, verdict);
@@ -330,6 +384,7 @@ export class GatewayCore extends EventEmitter {
           ? 'hold'
           : 'quarantine';
     const quarantineId = this.o.db.transaction(() => {
+      this.journal.claim(row.spoolId);
       const id = this.o.quarantine.add({ spoolId: row.spoolId, raw, envelope, verdict, reason, receivedAt: at });
       if (inbound && from) this.o.profiles.recordInbound(from, verdict.action, at);
       this.journal.finishWithoutDelivery(row.spoolId, reason, 'quarantined', id, verdict);
@@ -368,10 +423,11 @@ export class GatewayCore extends EventEmitter {
       action,
       outcome,
       score: verdict.score,
+      ms: verdict.ms,
       signals: verdict.signals.filter((s) => s.score !== 0 || s.id === 'UNSCANNABLE').map((s) => s.id),
       ...(quarantineId ? { quarantineId } : {}),
     };
-    this.o.logger.info('verdict', { ...d, origin: row.origin, ms: verdict.ms });
+    this.o.logger.info('verdict', { ...d, origin: row.origin });
     this.emit('disposed', d);
   }
 

@@ -1,30 +1,57 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export interface HealthChecks {
+  /** /healthz: the process's state (queues, ports, role). Throwing answers 503. */
+  status: () => Record<string, unknown>;
+  /** /readyz: whether this process can do its work now (store reachable, queue connected). */
+  ready?: () => Promise<{ ready: boolean; checks: Record<string, string> }>;
+  /** /metrics: Prometheus exposition of this process's role. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
+}
+
 /**
- * A minimal HTTP endpoint on the console's port until the console exists: GET /healthz
- * answers the gateway's state as JSON, for load balancers and `docker healthcheck`.
+ * The HTTP endpoint of a process without the console (roles smtp, scanner, delivery):
+ * GET /healthz (alive, with its state), /readyz (for load balancers: 503 until the store and
+ * queue answer) and /metrics (Prometheus).
  */
 export class HealthServer {
   private readonly server: Server;
 
-  constructor(status: () => Record<string, unknown>) {
+  constructor(checks: HealthChecks | (() => Record<string, unknown>)) {
+    const c: HealthChecks = typeof checks === 'function' ? { status: checks } : checks;
     this.server = createServer((req, res) => {
-      if (req.method === 'GET' && (req.url === '/healthz' || req.url?.startsWith('/healthz?'))) {
-        let body: string;
+      const path = (req.url ?? '').split('?')[0];
+      const json = (code: number, body: unknown) => {
+        res.writeHead(code, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method !== 'GET') return json(405, { error: 'method not allowed' });
+      if (path === '/healthz') {
         try {
-          body = JSON.stringify({ status: 'ok', ...status() });
+          return json(200, { status: 'ok', ...c.status() });
         } catch (err) {
-          res.writeHead(503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'error', error: (err as Error).message }));
-          return;
+          return json(503, { status: 'error', error: (err as Error).message });
         }
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(body);
+      }
+      if (path === '/readyz' && c.ready) {
+        c.ready().then(
+          (r) => json(r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', checks: r.checks }),
+          (err: Error) => json(503, { status: 'not ready', error: err.message }),
+        );
         return;
       }
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'not found', see: '/healthz' }));
+      if (path === '/metrics' && c.metrics) {
+        c.metrics().then(
+          (m) => {
+            res.writeHead(200, { 'content-type': m.contentType, 'cache-control': 'no-store' });
+            res.end(m.body);
+          },
+          (err: Error) => json(500, { error: err.message }),
+        );
+        return;
+      }
+      json(404, { error: 'not found', see: ['/healthz', ...(c.ready ? ['/readyz'] : []), ...(c.metrics ? ['/metrics'] : [])] });
     });
   }
 

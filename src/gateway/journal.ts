@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { Verdict } from '../engine/verdict.ts';
 import { migrate, type Db } from '../store/database.ts';
 import type { Cipher } from './spool.ts';
@@ -51,6 +52,8 @@ export const GATEWAY_SCHEMA = {
     CREATE INDEX gateway_deliveries_recipient ON gateway_deliveries(recipient, state, seq);
     CREATE INDEX gateway_deliveries_due ON gateway_deliveries(state, next_attempt_at);
     CREATE TABLE gateway_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+    // Which delivery process holds a delivery's lease (shared store): a dead holder's leases are released at once.
+    `ALTER TABLE gateway_deliveries ADD COLUMN lease_owner TEXT`,
   ],
 };
 
@@ -133,13 +136,59 @@ interface RawDeliveryRow {
   detail: string | null;
 }
 
+/** How long a delivery process holds a delivery it is attempting (shared store only). */
+export const DELIVERY_LEASE_MS = 2 * 60_000;
+
+/** Thrown by `claim` inside a disposal transaction: another scanner decided the message first. */
+export class AlreadyDecided extends Error {
+  constructor(spoolId: string) {
+    super(`message ${spoolId} was decided by another scanner`);
+  }
+}
+
 export class Journal {
+  /** This process, as a holder of delivery leases (shared store only). */
+  private leaseOwner: string | null = null;
+  private leasesCheckedAt = 0;
+
   constructor(
     readonly db: Db,
     /** Verdicts quote message content in their evidence, so they are stored encrypted like the message. */
     private readonly cipher: Cipher,
   ) {
     migrate(db, GATEWAY_SCHEMA);
+  }
+
+  /**
+   * A delivery process proves it is alive by holding a PostgreSQL session lock named after
+   * its lease-owner id: when it dies, its session and lock go, and any other process can
+   * tell at once that its leases are free (no waiting for them to run out).
+   */
+  private owner(): string {
+    if (!this.leaseOwner) {
+      this.leaseOwner = randomBytes(8).toString('hex');
+      this.db.prepare('SELECT pg_advisory_lock(?)').get(ownerLockKey(this.leaseOwner));
+    }
+    return this.leaseOwner;
+  }
+
+  private releaseDeadLeases(now: number): void {
+    if (now - this.leasesCheckedAt < 5000) return;
+    this.leasesCheckedAt = now;
+    const me = this.owner();
+    const owners = this.db
+      .prepare("SELECT DISTINCT lease_owner FROM gateway_deliveries WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_owner != ? AND next_attempt_at > ?")
+      .pluck()
+      .all(me, now) as string[];
+    for (const o of owners) {
+      const key = ownerLockKey(o);
+      if (!this.db.prepare('SELECT pg_try_advisory_lock(?)').pluck().get(key)) continue;
+      try {
+        this.db.prepare("UPDATE gateway_deliveries SET next_attempt_at = ?, lease_owner = NULL WHERE lease_owner = ? AND state = 'pending' AND next_attempt_at > ?").run(now, o, now);
+      } finally {
+        this.db.prepare('SELECT pg_advisory_unlock(?)').get(key);
+      }
+    }
   }
 
   /** Records an accepted message and its recipients; `ready` skips the scan (releases, DSNs, digests). */
@@ -185,6 +234,18 @@ export class Journal {
     return new Set((this.db.prepare("SELECT spool_id FROM gateway_messages WHERE state != 'done'").pluck().all() as string[]));
   }
 
+  /**
+   * Inside the transaction that carries out a verdict: locks the message's row and makes
+   * sure it is still undecided. Two scanners holding the same message (a redelivery after
+   * one stalled) cannot both carry out a verdict: the second waits for the first's commit,
+   * then finds the message decided and rolls back.
+   */
+  claim(spoolId: string): void {
+    const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const state = this.db.prepare(`SELECT state FROM gateway_messages WHERE spool_id = ?${lock}`).pluck().get(spoolId) as MessageState | undefined;
+    if (state !== 'received') throw new AlreadyDecided(spoolId);
+  }
+
   recordSessionReply(spoolId: string, code: number): void {
     this.db.prepare('UPDATE gateway_messages SET session_reply = ? WHERE spool_id = ?').run(code, spoolId);
   }
@@ -221,6 +282,25 @@ export class Journal {
    * goes first).
    */
   dueDeliveries(now: number, limit: number): DeliveryRow[] {
+    if (this.db.dialect === 'postgres') this.releaseDeadLeases(now);
+    return this.selectDue(now, limit);
+  }
+
+  /**
+   * Takes the deliveries this process is about to attempt; returns those it got. Several
+   * delivery processes share the journal: each takes a lease on what it attempts
+   * (compare-and-set on next_attempt_at), so a recipient is attempted by one process at a
+   * time; were that process to die, another one sees it (releaseDeadLeases) and retries.
+   * One process on SQLite needs no lease.
+   */
+  lease(rows: DeliveryRow[], now = Date.now()): DeliveryRow[] {
+    if (this.db.dialect !== 'postgres') return rows;
+    const me = this.owner();
+    const take = this.db.prepare("UPDATE gateway_deliveries SET next_attempt_at = ?, lease_owner = ? WHERE id = ? AND state = 'pending' AND next_attempt_at = ?");
+    return rows.filter((d) => take.run(now + DELIVERY_LEASE_MS, me, d.id, d.nextAttemptAt).changes === 1);
+  }
+
+  private selectDue(now: number, limit: number): DeliveryRow[] {
     return (
       this.db
         .prepare(
@@ -320,6 +400,11 @@ export class Journal {
       sessionReply: r.session_reply,
     };
   }
+}
+
+/** A 63-bit advisory-lock key for a lease owner id. */
+function ownerLockKey(owner: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(`medshield-delivery:${owner}`).digest('hex').slice(0, 16)}`)).toString();
 }
 
 function toDelivery(r: RawDeliveryRow): DeliveryRow {

@@ -22,7 +22,7 @@ const ORIGINS: readonly Origin[] = ['release', 'dsn', 'digest', 'inbound', 'subm
 export function enqueueDelivery(db: Db, dataDir: string, m: OutboundMessage): string {
   if (m.rcptTo.length === 0) throw new Error('enqueueDelivery: no recipients');
   const cipher = new MessageCipher(loadOrCreateKey(dataDir, process.env));
-  return enqueueWith(new Journal(db, cipher), new Spool(dataDir, cipher), m);
+  return enqueueWith(new Journal(db, cipher), new Spool(dataDir, cipher, db), m);
 }
 
 /** The same, with the gateway's own journal and spool (no key reload). */

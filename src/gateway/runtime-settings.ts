@@ -8,6 +8,8 @@ export interface RuntimeSettings {
   submissionPort: number | null;
   httpPort: number;
   relay: { host: string; port: number } | null;
+  /** MEDSHIELD_QUEUE_URL: the shared NATS JetStream queue of a split deployment (absent: scan in this process). */
+  queueUrl?: string;
 }
 
 export class SettingError extends Error {
@@ -59,5 +61,7 @@ export function resolveRuntimeSettings(config: MedshieldConfig, env: NodeJS.Proc
       if (a[1] && b[1] && a[1] === b[1]) throw new SettingError(`${b[0]}: port ${b[1]} is already used for ${a[0]}`);
     }
   }
-  return { dataDir, smtpPort, submissionPort, httpPort: httpRaw, relay };
+  const queueUrl = env.MEDSHIELD_QUEUE_URL?.trim() || null;
+  if (queueUrl && !/^nats:\/\/[^\s]+$/.test(queueUrl)) throw new SettingError(`MEDSHIELD_QUEUE_URL: '${queueUrl}' is not a nats:// URL`);
+  return { dataDir, smtpPort, submissionPort, httpPort: httpRaw, relay, ...(queueUrl ? { queueUrl } : {}) };
 }

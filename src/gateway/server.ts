@@ -24,6 +24,9 @@ import { ReloadableScanner } from './reloadable-scanner.ts';
 import type { RespondDeps, RespondService } from '../respond/service.ts';
 import type { SimulationDeps, SimulationService } from '../simulations/service.ts';
 import { loadTlsIdentity } from './tls-identity.ts';
+import { checkRoleDeployment, planFor, type Role } from './roles.ts';
+import { roleMetrics } from './role-metrics.ts';
+import type { WorkQueue } from '../queue/work-queue.ts';
 
 /** The other modules the gateway works with (the quarantine and profile stores by default). */
 export interface GatewayStores {
@@ -66,6 +69,10 @@ export interface StartOptions {
   respond?: Partial<Pick<RespondDeps, 'openMailbox' | 'alertRetryBaseMs' | 'alertPollMs'>>;
   /** Options of the simulations module (tests: a clock). */
   simulations?: Partial<Pick<SimulationDeps, 'now'>>;
+  /** What this process does (docs/scaling.md); default `all`, the whole product. */
+  role?: Role;
+  /** The shared queue's stream name (installations sharing a NATS server; tests). */
+  queueStream?: string;
 }
 
 export interface RunningGateway {
@@ -97,16 +104,18 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
   const key = loadOrCreateKey(runtime.dataDir, o.env ?? process.env);
   const cipher = new MessageCipher(key);
   const dbPath = join(runtime.dataDir, 'medshield.db');
-  const db = openDatabase(dbPath);
+  const plan = planFor(o.role ?? 'all');
+  const db = openDatabase(dbPath, o.env ?? process.env);
   const cleanups: (() => Promise<void> | void)[] = [() => void db.close()];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c();
   };
   try {
+    checkRoleDeployment(plan.role, { sharedStore: db.dialect === 'postgres', queueUrl: runtime.queueUrl ?? null });
     // Settings saved from the console (org, partners, thresholds, brand pack, retention, an
     // imported directory) lie over the file's, so the scanner starts with them.
     let consoleServer: ConsoleServer | null = null;
-    if (config.console.enabled && (o.console ?? !o.stores)) {
+    if (plan.console && config.console.enabled && (o.console ?? !o.stores)) {
       const { ConsoleServer } = await import('../api/console-server.ts');
       consoleServer = new ConsoleServer({ db, dbPath, dataDir: runtime.dataDir, cipher, fileConfig: config, logger, consoleDir: o.consoleDir });
       config = consoleServer.config();
@@ -119,16 +128,61 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
 
     let scanner = o.scanner;
     let reloadable: ReloadableScanner | null = null;
-    if (!scanner) {
-      // The campaign-indicators analyzer reads contained campaigns' indicators from the store.
-      const analyzerOverrides = { 'campaign-indicators': { store: dbPath } };
-      const makePool = (c: MedshieldConfig) => new ScanPool({ config: c, resolver: resolverSpec(c), size: g.scanWorkers, workerUrl: o.scanWorkerUrl, analyzerOverrides });
+    if (!scanner && !plan.scans && !plan.jobs) {
+      // An SMTP front or the API: messages are scanned by the scanner processes.
+      scanner = { scan: () => Promise.reject(new Error(`this process does not scan (--role ${plan.role})`)), close: async () => {} };
+    } else if (!scanner) {
+      // The campaign-indicators analyzer reads contained campaigns' indicators from the store;
+      // scan workers cannot reach PostgreSQL, so they read this process's local replica.
+      let blocklistPath = dbPath;
+      if (db.dialect === 'postgres') {
+        const { BlocklistReplica } = await import('../respond/campaigns/blocklist-replica.ts');
+        const replica = new BlocklistReplica(db, join(runtime.dataDir, 'blocklist-replica.db'));
+        replica.refresh();
+        const refresh = setInterval(() => {
+          try {
+            replica.refresh();
+          } catch (err) {
+            logger.warn('blocklist replica refresh failed; scanning with the previous list', { error: (err as Error).message });
+          }
+        }, 5000);
+        refresh.unref();
+        cleanups.push(() => {
+          clearInterval(refresh);
+          replica.close();
+        });
+        blocklistPath = replica.path;
+      }
+      // Likewise the provider directory, when no console process points the scanner at it.
+      let directoryReplica: import('../directory/replica.ts').DirectoryReplica | null = null;
+      if (db.dialect === 'postgres' && !config.directory.file) {
+        const { DirectoryReplica } = await import('../directory/replica.ts');
+        directoryReplica = new DirectoryReplica(db, join(runtime.dataDir, 'directory-replica.db'));
+        if (directoryReplica.refresh()) config = { ...config, directory: { ...config.directory, file: directoryReplica.path } };
+      }
+      const analyzerOverrides = { 'campaign-indicators': { store: blocklistPath } };
+      const size = plan.scans ? g.scanWorkers : 1;
+      const makePool = (c: MedshieldConfig) => new ScanPool({ config: c, resolver: resolverSpec(c), size, workerUrl: o.scanWorkerUrl, analyzerOverrides });
       const pool = makePool(config);
       reloadable = new ReloadableScanner(pool, makePool);
       const r = reloadable;
       cleanups.push(() => r.close());
       await pool.ready();
       scanner = reloadable;
+      if (directoryReplica) {
+        const replica = directoryReplica;
+        const watch = setInterval(() => {
+          try {
+            if (!replica.refresh()) return;
+            config = { ...config, directory: { ...config.directory, file: replica.path } };
+            void r.reload(config).catch((err: Error) => logger.error('scanner reload after a directory change failed', { error: err.message }));
+          } catch (err) {
+            logger.warn('directory replica refresh failed; scanning with the previous copy', { error: (err as Error).message });
+          }
+        }, 30_000);
+        watch.unref();
+        cleanups.push(() => clearInterval(watch));
+      }
     } else {
       cleanups.push(() => scanner!.close());
     }
@@ -152,19 +206,60 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
       simulations = new Simulations({ db, key, config: () => simulationConfig, audit: new AuditLog(db), logger, dbPath, quarantine: stores.records?.quarantine, ...o.simulations });
       registerSimulationService(db, simulations);
     }
-    const core = new GatewayCore({ config, dataDir: runtime.dataDir, db, cipher, scanner, quarantine: stores.quarantine, profiles: stores.profiles, transport, logger, pollIntervalMs: o.pollIntervalMs, review: stores.review, observer: respond?.observer, simulations: simulations?.gate });
-    core.recover();
+    let queue: WorkQueue | undefined;
+    if (runtime.queueUrl) {
+      const { NatsWorkQueue } = await import('../queue/nats-queue.ts');
+      queue = await NatsWorkQueue.connect({
+        url: runtime.queueUrl,
+        stream: o.queueStream ?? (o.env ?? process.env).MEDSHIELD_QUEUE_STREAM,
+        ackWaitMs: Number((o.env ?? process.env).MEDSHIELD_QUEUE_ACK_WAIT_MS) || undefined,
+        onRetry: (spoolId, attempt, retryInMs, err) => logger.error('processing failed; retrying', { spoolId, attempt, retryInMs, error: err.message }),
+        onError: (err) => logger.error('queue consumer stopped', { error: err.message }),
+      });
+    }
+    const core = new GatewayCore({
+      config,
+      dataDir: runtime.dataDir,
+      db,
+      cipher,
+      scanner,
+      quarantine: stores.quarantine,
+      profiles: stores.profiles,
+      transport,
+      logger,
+      pollIntervalMs: o.pollIntervalMs ?? (plan.role === 'delivery' ? 250 : undefined),
+      review: stores.review,
+      observer: respond?.observer,
+      simulations: simulations?.gate,
+      queue,
+      scans: plan.scans,
+      scanConcurrency: (g.scanWorkers ?? 2) * 2,
+    });
+    core.recover({ deliver: plan.delivers });
+    if (queue && plan.scans) {
+      // Undecided messages whose publish was lost are published again; claims make that safe.
+      const sweep = setInterval(() => void core.republishStale().catch((err: Error) => logger.warn('republishing undecided messages failed', { error: err.message })), 30_000);
+      sweep.unref();
+      cleanups.push(() => clearInterval(sweep));
+    }
+    // Background jobs (housekeeping, digests, respond, verification escalations, simulations)
+    // run in one process of the installation: see leadJobs below.
+    const jobs: (() => void)[] = [];
     if (respond) {
       const r = respond;
       const scan = scanner;
       r.attachGateway({ enqueue: (m) => enqueueWith(core.journal, core.spool, m), kick: () => core.deliveries.kick(), scan: (raw, envelope) => scan.scan(raw, envelope) });
-      r.start();
-      cleanups.push(() => r.stop());
+      jobs.push(() => {
+        r.start();
+        cleanups.push(() => r.stop());
+      });
     }
     if (stores.review) {
       const review = stores.review;
-      review.start?.({ enqueue: (m) => enqueueWith(core.journal, core.spool, m), kick: () => core.deliveries.kick() });
-      cleanups.push(() => review.stop?.());
+      jobs.push(() => {
+        review.start?.({ enqueue: (m) => enqueueWith(core.journal, core.spool, m), kick: () => core.deliveries.kick() });
+        cleanups.push(() => review.stop?.());
+      });
     }
     cleanups.push(async () => {
       await core.deliveries.stop();
@@ -187,8 +282,10 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
         enqueue: (m) => enqueueWith(core.journal, core.spool, m),
         kick: () => core.deliveries.kick(),
       });
-      sim.start();
-      cleanups.push(() => sim.stop());
+      jobs.push(() => {
+        sim.start();
+        cleanups.push(() => sim.stop());
+      });
     }
 
     const tls = await loadTlsIdentity({ cert: g.tls.cert, key: g.tls.key, dataDir: runtime.dataDir, hostname: g.hostname });
@@ -222,10 +319,13 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
         return null;
       },
     });
-    const ports = { smtp: await mx.listen(), submission: null as number | null, http: 0 };
-    cleanups.push(() => mx.close());
+    const ports = { smtp: 0, submission: null as number | null, http: 0 };
+    if (plan.listens) {
+      ports.smtp = await mx.listen();
+      cleanups.push(() => mx.close());
+    }
 
-    if (runtime.submissionPort !== null) {
+    if (plan.listens && runtime.submissionPort !== null) {
       const users = new Map(g.submission.users.map((u) => [u.username.toLowerCase(), u]));
       const submission = new SmtpListener({
         ...common,
@@ -253,7 +353,7 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
       cleanups.push(() => submission.close());
     }
 
-    const status = () => ({ ports, queue: core.journal.stats(), delivery: transport.name });
+    const status = () => ({ role: plan.role, ports, queue: core.journal.stats(), delivery: transport.name });
     if (consoleServer) {
       if (!stores.records) throw new Error('the console needs the gateway’s quarantine, audit and profile stores (GatewayStores.records)');
       const cs = consoleServer;
@@ -269,16 +369,58 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
       const host = g.listenHost === '0.0.0.0' || g.listenHost === '::' ? g.hostname : g.listenHost;
       simulations?.setFallbackBaseUrl(`http://${host.includes(':') ? `[${host}]` : host}:${ports.http}`);
     } else {
-      const health = new HealthServer(status);
+      const metrics = roleMetrics(core, { role: plan.role, queueDepth: () => core.queue.depth(), journalStats: () => core.journal.stats() });
+      const health = new HealthServer({
+        status,
+        ready: async () => {
+          const checks: Record<string, string> = {};
+          try {
+            db.prepare('SELECT 1').get();
+            checks.store = 'ok';
+          } catch (err) {
+            checks.store = (err as Error).message;
+          }
+          checks.queue = core.queue.ready() ? 'ok' : 'not connected';
+          return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+        },
+        metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+      });
       ports.http = await health.listen(runtime.httpPort, g.listenHost);
       cleanups.push(() => health.close());
     }
 
-    const housekeeping = new Housekeeping({ core, purgeIntervalMs: g.housekeeping.purgeIntervalMs, tasks: stores.housekeeping, logger });
-    housekeeping.start();
-    cleanups.push(() => housekeeping.stop());
+    jobs.push(() => {
+      const housekeeping = new Housekeeping({ core, purgeIntervalMs: g.housekeeping.purgeIntervalMs, tasks: stores.housekeeping, logger });
+      housekeeping.start();
+      cleanups.push(() => housekeeping.stop());
+    });
+    if (plan.jobs) {
+      // With a shared store, several processes may be able to run the jobs; one does (a digest
+      // must not go out twice). Leadership is a PostgreSQL session lock: when the leader dies,
+      // its session ends and another process takes over at its next try.
+      const lead = () => {
+        if (!tryLeadJobs(db)) return false;
+        logger.info('running the background jobs in this process', { role: plan.role });
+        for (const start of jobs) start();
+        return true;
+      };
+      if (!lead()) {
+        const retry = setInterval(() => {
+          try {
+            if (lead()) clearInterval(retry);
+          } catch (err) {
+            logger.warn('could not check background-job leadership', { error: (err as Error).message });
+          }
+        }, 15_000);
+        retry.unref();
+        cleanups.push(() => clearInterval(retry));
+      }
+    }
 
     logger.info('medshield gateway started', {
+      role: plan.role,
+      store: db.dialect,
+      queue: core.queue.kind,
       smtpPort: ports.smtp,
       submissionPort: ports.submission,
       httpPort: ports.http,
@@ -309,6 +451,13 @@ export async function startGateway(o: StartOptions): Promise<RunningGateway> {
     await cleanup();
     throw err;
   }
+}
+
+/** Background-job leadership: always this process on SQLite; one session-lock holder on PostgreSQL. */
+function tryLeadJobs(db: Db): boolean {
+  if (db.dialect !== 'postgres') return true;
+  // Named after the schema: installations (and test stores) sharing a database lead separately.
+  return !!db.prepare("SELECT pg_try_advisory_lock(hashtextextended('medshield-jobs:' || current_schema(), 0)) AS held").pluck().get();
 }
 
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

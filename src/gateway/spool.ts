@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsyncDirectory, writeFileDurably, writeFileDurablyAsync } from './durable-file.ts';
+import { blobStoreFor, FileBlobStore, type BlobStore } from '../store/blob-store.ts';
+import type { Db } from '../store/database.ts';
 
 /** What the spool needs of the message cipher (src/crypto/message-cipher.ts). */
 export interface Cipher {
@@ -9,68 +9,57 @@ export interface Cipher {
   decrypt(blob: Buffer): Buffer;
 }
 
-const SUFFIX = '.msg';
-
 /** Time-ordered, unguessable, filename-safe. */
 export function newSpoolId(now = Date.now()): string {
   return `${now.toString(36).padStart(9, '0')}-${randomBytes(8).toString('hex')}`;
 }
 
 /**
- * Accepted messages as they arrived, encrypted (they hold PHI), one file per message under
- * <dataDir>/spool. A file is durable before the journal row that names it is written, and
- * the journal row before the client hears 250.
+ * Accepted messages as they arrived, encrypted (they hold PHI): files under <dataDir>/spool
+ * on one machine, rows in the shared store with PostgreSQL (src/store/blob-store.ts). A body
+ * is durable before the journal row that names it is written, and the journal row before the
+ * client hears 250.
  */
 export class Spool {
-  readonly dir: string;
+  private readonly blobs: BlobStore;
 
   constructor(
     dataDir: string,
     private readonly cipher: Cipher,
+    db?: Db,
   ) {
-    this.dir = join(dataDir, 'spool');
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const dir = join(dataDir, 'spool');
+    this.blobs = db ? blobStoreFor(db, dir, 'spool', '.msg') : new FileBlobStore(dir, '.msg');
   }
 
   write(id: string, raw: Buffer): void {
-    writeFileDurably(this.dir, id + SUFFIX, this.cipher.encrypt(raw));
+    this.blobs.put(id, this.cipher.encrypt(raw));
   }
 
   async writeAsync(id: string, raw: Buffer): Promise<void> {
-    await writeFileDurablyAsync(this.dir, id + SUFFIX, this.cipher.encrypt(raw));
+    await this.blobs.putAsync(id, this.cipher.encrypt(raw));
   }
 
   read(id: string): Buffer {
-    return this.cipher.decrypt(readFileSync(join(this.dir, id + SUFFIX)));
+    return this.cipher.decrypt(this.blobs.get(id));
   }
 
   remove(id: string): void {
-    rmSync(join(this.dir, id + SUFFIX), { force: true });
+    this.blobs.remove([id]);
   }
 
   /** Last modification time in epoch ms (0 when gone). */
   mtime(id: string): number {
-    try {
-      return statSync(join(this.dir, id + SUFFIX)).mtimeMs;
-    } catch {
-      return 0;
-    }
+    return this.blobs.writtenAt(id);
   }
 
-  /** Ids of all spooled files (for recovery: files no journal row names were never acknowledged). */
+  /** Ids of all spooled bodies (for recovery: bodies no journal row names were never acknowledged). */
   ids(): string[] {
-    return readdirSync(this.dir)
-      .filter((f) => f.endsWith(SUFFIX))
-      .map((f) => f.slice(0, -SUFFIX.length));
+    return this.blobs.list().map((b) => b.name);
   }
 
   /** Temporary files left by a crash mid-write; the client never got a reply for them. */
   clearTemporary(): void {
-    rmSync(join(this.dir, 'tmp'), { recursive: true, force: true });
-  }
-
-  /** Batched deletions are made durable once, not per file. */
-  sync(): void {
-    fsyncDirectory(this.dir);
+    this.blobs.clearTemporary();
   }
 }

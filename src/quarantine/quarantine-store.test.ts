@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { CipherError } from '../crypto/message-cipher.ts';
 import { quarantineIdFor, QuarantineError, type OutgoingRelease } from './quarantine-store.ts';
-import { quarantinable, tempStore } from './test-fixtures.ts';
+import { backdateBody, quarantinable, tempStore } from './test-fixtures.ts';
 
 const DAY = 24 * 3600_000;
-const bodyFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.msq'));
 
 test('add: the body is encrypted on disk, the metadata is in the store', () => {
-  const { store, dir } = tempStore();
+  const { store, bodies, bodyNames } = tempStore();
   const m = quarantinable({ to: ['Dr.Smith@Hospital.Example', 'nurse@hospital.example'], subject: 'Confirm your appointment' });
   const id = store.add(m);
   assert.match(id, /^[0-9a-f]{16}$/);
-  const files = bodyFiles(dir);
-  assert.deepEqual(files, [`${id}.msq`]);
-  const onDisk = readFileSync(join(dir, files[0]!));
+  assert.deepEqual(bodyNames(), [id]);
+  const onDisk = bodies.get(id);
   assert.equal(onDisk.includes(Buffer.from('BODY-SECRET-MARKER')), false);
   assert.equal(onDisk.includes(Buffer.from('Confirm your appointment')), false);
   const e = store.get(id)!;
@@ -40,24 +36,24 @@ test('add: the body is encrypted on disk, the metadata is in the store', () => {
 });
 
 test('add is idempotent per spool id: a crash-retry creates no second row, file or audit entry', () => {
-  const { store, dir, audit } = tempStore();
+  const { store, bodyNames, audit } = tempStore();
   const m = quarantinable();
   const id = store.add(m);
   assert.equal(store.add(m), id);
   assert.equal(store.add({ ...m, raw: Buffer.from('different bytes'), reason: 'hold' }), id);
   assert.equal(store.list().length, 1);
   assert.equal(store.get(id)!.reason, 'quarantine');
-  assert.equal(bodyFiles(dir).length, 1);
+  assert.equal(bodyNames().length, 1);
   assert.equal(audit.list({ action: 'quarantine.add' }).length, 1);
 });
 
 test('a body written before a crash (no row yet) is overwritten by the retry, not duplicated', () => {
-  const { store, dir } = tempStore();
+  const { store, bodies, bodyNames } = tempStore();
   const m = quarantinable();
-  writeFileSync(join(dir, `${quarantineIdFor(m.spoolId)}.msq`), 'half-written garbage');
+  bodies.put(quarantineIdFor(m.spoolId), Buffer.from('half-written garbage'));
   const id = store.add(m);
   assert.equal(id, quarantineIdFor(m.spoolId));
-  assert.deepEqual(bodyFiles(dir), [`${id}.msq`]);
+  assert.deepEqual(bodyNames(), [id]);
   assert.deepEqual(store.readMessage(id, 'test'), m.raw);
 });
 
@@ -105,12 +101,11 @@ test('readMessage returns the original bytes and records who read it; unknown id
 });
 
 test('a body altered on disk is refused, and no read is recorded', () => {
-  const { store, dir, audit } = tempStore();
+  const { store, bodies, audit } = tempStore();
   const id = store.add(quarantinable());
-  const file = join(dir, `${id}.msq`);
-  const blob = readFileSync(file);
+  const blob = Buffer.from(bodies.get(id));
   blob[blob.length - 5]! ^= 0xff;
-  writeFileSync(file, blob);
+  bodies.put(id, blob);
   assert.throws(() => store.readMessage(id, 'cli:alice'), CipherError);
   assert.equal(audit.list({ action: 'quarantine.read' }).length, 0);
 });
@@ -163,11 +158,11 @@ test('release is one transaction with the enqueue: a failed enqueue leaves it he
 });
 
 test('delete removes the body, keeps the record, and cannot be undone by a release', () => {
-  const { store, dir, audit } = tempStore();
+  const { store, bodyNames, audit } = tempStore();
   const id = store.add(quarantinable());
   store.delete(id, 'cli:alice');
   store.delete(id, 'cli:alice');
-  assert.deepEqual(bodyFiles(dir), []);
+  assert.deepEqual(bodyNames(), []);
   const e = store.get(id)!;
   assert.equal(e.status, 'deleted');
   assert.equal(e.bodyPresent, false);
@@ -181,7 +176,7 @@ test('delete removes the body, keeps the record, and cannot be undone by a relea
 });
 
 test('purgeExpired removes content past retention: held → expired, released stays released; recent mail is kept', () => {
-  const { store, dir, audit } = tempStore();
+  const { store, bodyNames, audit } = tempStore();
   const now = new Date();
   const oldHeld = store.add(quarantinable({ receivedAt: new Date(now.getTime() - 31 * DAY) }));
   const oldReleased = store.add(quarantinable({ receivedAt: new Date(now.getTime() - 40 * DAY) }));
@@ -190,7 +185,7 @@ test('purgeExpired removes content past retention: held → expired, released st
   store.requestRelease(oldHeld, 'dr.smith@hospital.example');
   const r = store.purgeExpired(now, 30);
   assert.deepEqual(r.expired.sort(), [oldHeld, oldReleased].sort());
-  assert.deepEqual(bodyFiles(dir), [`${recent}.msq`]);
+  assert.deepEqual(bodyNames(), [recent]);
   assert.equal(store.get(oldHeld)!.status, 'expired');
   assert.equal(store.get(oldHeld)!.releaseRequests[0]!.state, 'declined');
   assert.equal(store.get(oldReleased)!.status, 'released');
@@ -202,16 +197,16 @@ test('purgeExpired removes content past retention: held → expired, released st
 });
 
 test('purgeExpired sweeps old body files no record needs, but not ones an add may be committing', () => {
-  const { store, dir } = tempStore();
+  const s = tempStore();
+  const { store, bodies, bodyNames } = s;
   const now = new Date();
   const kept = store.add(quarantinable());
-  writeFileSync(join(dir, 'aaaaaaaaaaaaaaaa.msq'), 'orphan');
-  const old = new Date(now.getTime() - 2 * 3600_000);
-  utimesSync(join(dir, 'aaaaaaaaaaaaaaaa.msq'), old, old);
-  writeFileSync(join(dir, 'bbbbbbbbbbbbbbbb.msq'), 'just written');
+  bodies.put('aaaaaaaaaaaaaaaa', Buffer.from('orphan'));
+  backdateBody(s, 'aaaaaaaaaaaaaaaa', new Date(now.getTime() - 2 * 3600_000));
+  bodies.put('bbbbbbbbbbbbbbbb', Buffer.from('just written'));
   const r = store.purgeExpired(now, 30);
   assert.equal(r.orphansRemoved, 1);
-  assert.deepEqual(bodyFiles(dir).sort(), ['bbbbbbbbbbbbbbbb.msq', `${kept}.msq`].sort());
+  assert.deepEqual(bodyNames().sort(), ['bbbbbbbbbbbbbbbb', kept].sort());
 });
 
 test('release requests: only the message’s own recipients, once each; a release settles them', () => {
@@ -238,7 +233,7 @@ test('resolveId accepts a unique prefix of six or more digits', () => {
 });
 
 test('every operation leaves an intact audit chain', () => {
-  const { store, audit, dir } = tempStore();
+  const { store, audit, bodyNames } = tempStore();
   const ids = [0, 1, 2].map(() => store.add(quarantinable()));
   store.readMessage(ids[0]!, 'cli:alice');
   store.release(ids[0]!, 'cli:alice', () => 'out');
@@ -247,7 +242,7 @@ test('every operation leaves an intact audit chain', () => {
   const v = audit.verify();
   assert.equal(v.ok, true);
   assert.equal(v.checked, 3 + 1 + 1 + 1 + 1);
-  assert.equal(existsSync(join(dir, `${ids[1]}.msq`)), false);
+  assert.equal(bodyNames().includes(ids[1]!), false);
 });
 
 test('count matches list without its limit', () => {

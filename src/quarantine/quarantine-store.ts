@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Signal } from '../analyzers/analyzer.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { MessageCipher } from '../crypto/message-cipher.ts';
 import type { Envelope, Verdict } from '../engine/verdict.ts';
-import { fsyncDirectory, writeFileDurably } from '../gateway/durable-file.ts';
 import type { Action } from '../policy/policy.ts';
 import { normalizeAddress } from '../profiles/address.ts';
+import { blobStoreFor, type BlobStore } from '../store/blob-store.ts';
 import { migrate, type Db } from '../store/database.ts';
 
 export const QUARANTINE_SCHEMA = {
@@ -188,11 +186,21 @@ interface Row {
   requests: string;
 }
 
-const SELECT = `SELECT m.*,
+/** Each entry with its recipients and release requests, aggregated as JSON arrays in each dialect's own way. */
+function selectEntries(dialect: Db['dialect']): string {
+  if (dialect === 'postgres') {
+    return `SELECT m.*,
+  (SELECT CAST(COALESCE(json_agg(recipient ORDER BY recipient), '[]') AS TEXT) FROM quarantine_recipients WHERE quarantine_id = m.id) AS recipients,
+  (SELECT CAST(COALESCE(json_agg(json_build_object('recipient', recipient, 'requestedAt', requested_at, 'state', state) ORDER BY id), '[]') AS TEXT)
+     FROM quarantine_release_requests WHERE quarantine_id = m.id) AS requests
+  FROM quarantine_messages m`;
+  }
+  return `SELECT m.*,
   (SELECT json_group_array(recipient) FROM (SELECT recipient FROM quarantine_recipients WHERE quarantine_id = m.id ORDER BY recipient)) AS recipients,
   (SELECT json_group_array(json_object('recipient', recipient, 'requestedAt', requested_at, 'state', state))
      FROM (SELECT * FROM quarantine_release_requests WHERE quarantine_id = m.id ORDER BY id)) AS requests
   FROM quarantine_messages m`;
+}
 
 const BODY_SUFFIX = '.msq';
 /** A body file younger than this may belong to an add() whose row is about to commit. */
@@ -257,6 +265,7 @@ function describeStatus(e: { id: string; status: QuarantineStatus; statusAt: Dat
  */
 export class QuarantineStore {
   readonly dir: string;
+  private readonly bodies: BlobStore;
   private readonly db: Db;
   private readonly cipher: MessageCipher;
   private readonly audit: AuditLog;
@@ -267,7 +276,7 @@ export class QuarantineStore {
     this.cipher = o.cipher;
     this.audit = o.audit;
     migrate(this.db, QUARANTINE_SCHEMA);
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.bodies = blobStoreFor(this.db, this.dir, 'quarantine', BODY_SUFFIX);
   }
 
   /**
@@ -282,7 +291,7 @@ export class QuarantineStore {
     if (existing) return existing.id;
 
     const id = quarantineIdFor(i.spoolId);
-    writeFileDurably(this.dir, id + BODY_SUFFIX, this.cipher.encrypt(i.raw));
+    this.bodies.put(id, this.cipher.encrypt(i.raw));
     const recipients = [...new Set((i.envelope.rcptTo ?? []).map(normalizedRecipient).filter((r) => r !== ''))];
     const v = i.verdict;
     const now = Date.now();
@@ -327,7 +336,7 @@ export class QuarantineStore {
   }
 
   get(id: string): QuarantineEntry | undefined {
-    const r = this.db.prepare(`${SELECT} WHERE m.id = ?`).get(id) as Row | undefined;
+    const r = this.db.prepare(`${selectEntries(this.db.dialect)} WHERE m.id = ?`).get(id) as Row | undefined;
     return r && toEntry(r);
   }
 
@@ -347,7 +356,7 @@ export class QuarantineStore {
     const { where, params } = this.filterSql(filter);
     params.limit = filter.limit ?? 100;
     params.offset = filter.offset ?? 0;
-    const sql = `${SELECT} ${where} ORDER BY m.received_at DESC, m.id LIMIT @limit OFFSET @offset`;
+    const sql = `${selectEntries(this.db.dialect)} ${where} ORDER BY m.received_at DESC, m.id LIMIT @limit OFFSET @offset`;
     return (this.db.prepare(sql).all(params) as Row[]).map(toEntry);
   }
 
@@ -505,7 +514,7 @@ export class QuarantineStore {
     if (!e.bodyPresent) throw new QuarantineError('body-gone', `${describeStatus(e)}; its content is no longer stored`);
     let blob: Buffer;
     try {
-      blob = readFileSync(join(this.dir, e.id + BODY_SUFFIX));
+      blob = this.bodies.get(e.id);
     } catch (err) {
       throw new QuarantineError('body-gone', `the stored content of quarantined message ${e.id} cannot be read: ${(err as Error).message}`);
     }
@@ -513,25 +522,15 @@ export class QuarantineStore {
   }
 
   private removeBodies(ids: string[]): void {
-    if (ids.length === 0) return;
-    for (const id of ids) rmSync(join(this.dir, id + BODY_SUFFIX), { force: true });
-    fsyncDirectory(this.dir);
+    this.bodies.remove(ids);
   }
 
   private sweepOrphans(now: Date): number {
     const needed = this.db.prepare('SELECT 1 FROM quarantine_messages WHERE id = ? AND body_present = 1');
     const orphans: string[] = [];
-    for (const name of readdirSync(this.dir)) {
-      if (!name.endsWith(BODY_SUFFIX)) continue;
-      const id = name.slice(0, -BODY_SUFFIX.length);
+    for (const { name: id, writtenAt } of this.bodies.list()) {
       if (needed.get(id)) continue;
-      let mtime: number;
-      try {
-        mtime = statSync(join(this.dir, name)).mtimeMs;
-      } catch {
-        continue;
-      }
-      if (now.getTime() - mtime >= ORPHAN_GRACE_MS) orphans.push(id);
+      if (now.getTime() - writtenAt >= ORPHAN_GRACE_MS) orphans.push(id);
     }
     this.removeBodies(orphans);
     return orphans.length;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Signal } from '../analyzers/analyzer.ts';
@@ -8,7 +8,8 @@ import { NO_AUTH } from '../authenticate/auth-result.ts';
 import { MessageCipher } from '../crypto/message-cipher.ts';
 import type { Verdict } from '../engine/verdict.ts';
 import type { Action } from '../policy/policy.ts';
-import { openDatabase } from '../store/database.ts';
+import { blobStoreFor } from '../store/blob-store.ts';
+import { openDatabase, type Db } from '../store/database.ts';
 import { QuarantineStore, type NewQuarantined, type QuarantineReason } from './quarantine-store.ts';
 
 /** A verdict as the engine would return it for a caught message. */
@@ -58,5 +59,13 @@ export function tempStore() {
   const cipher = new MessageCipher(randomBytes(32));
   const dir = join(dataDir, 'quarantine');
   const store = new QuarantineStore({ db, dir, cipher, audit });
-  return { dataDir, db, audit, cipher, dir, store };
+  // The bodies as the store keeps them (files beside SQLite, rows in PostgreSQL), for tests that tamper with them.
+  const bodies = blobStoreFor(db, dir, 'quarantine', '.msq');
+  return { dataDir, db, audit, cipher, dir, store, bodies, bodyNames: () => bodies.list().map((b) => b.name) };
+}
+
+/** Back-dates a stored body, as if a crash had left it there long ago. */
+export function backdateBody(s: { db: Db; dir: string }, id: string, when: Date): void {
+  if (s.db.dialect === 'postgres') s.db.prepare("UPDATE blobs SET written_at = ? WHERE area = 'quarantine' AND name = ?").run(when.getTime(), id);
+  else utimesSync(join(s.dir, `${id}.msq`), when, when);
 }

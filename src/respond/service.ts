@@ -282,7 +282,25 @@ export class RespondService implements ReportContext {
     if (!logged) return;
     const seed = verdict.score >= s.campaigns.seedScore;
     const auto = incidentForVerdict({ action: verdict.action, score: verdict.score, signals: logged.signals, fromDomain: registrableDomain(logged.fromDomain) || logged.fromDomain, at: logged.receivedAt }, s.incidents);
-    this.db.transaction(() => {
+    // Scanners in several processes cluster at once; each does so only while holding the
+    // installation's clustering lock, taken without waiting: a process that does not get it
+    // tries again a moment later instead of blocking (the store API is synchronous, so a lock
+    // wait would stall all of that scanner's work).
+    for (let attempt = 1; !this.clusterOnce(spoolId, features, logged, seed, auto); attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(20 * attempt, 500) + Math.random() * 20));
+    }
+    this.dispatcher.kick();
+  }
+
+  private clusterOnce(
+    spoolId: string,
+    features: MessageFeatures,
+    logged: NonNullable<ReturnType<MessageLog['get']>>,
+    seed: boolean,
+    auto: ReturnType<typeof incidentForVerdict>,
+  ): boolean {
+    return this.db.transaction(() => {
+      if (this.db.dialect === 'postgres' && !this.db.prepare("SELECT pg_try_advisory_xact_lock(hashtextextended('medshield-campaigns:' || current_schema(), 0))").pluck().get()) return false;
       const c = this.tracker.consider(spoolId, features.indicators, { seed });
       if (c.campaignId !== null) {
         const incidentId = this.campaignIncident(c.campaignId, SYSTEM);
@@ -298,8 +316,8 @@ export class RespondService implements ReportContext {
         this.incidents.linkMessages(opened.id, [spoolId]);
         if (opened.created) this.outbox.enqueue(newEvent('incident.opened', auto.severity, `incident ${opened.id} opened: ${auto.title}`, { incident: opened.id, kind: auto.kind, title: auto.title }));
       }
+      return true;
     })();
-    this.dispatcher.kick();
   }
 
   /** The campaign's incident: an open incident of one of its messages becomes it, else a new one is opened. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { AuditLog } from '../audit/audit-log.ts';
 import { jsonOrText, parseStoreArgs, UsageError } from '../cli/common.ts';
-import { cliActor, resolveDataDir, StoreError } from '../cli/data-store.ts';
+import { cliActor, resolveDataDir, StoreError, storeExists } from '../cli/data-store.ts';
 import { DEMO_CONFIG, withPathsFrom } from '../cli/serve.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { loadExistingKey } from '../crypto/message-cipher.ts';
@@ -11,7 +11,6 @@ import { silentLogger } from '../gateway/log.ts';
 import { QuarantineStore } from '../quarantine/quarantine-store.ts';
 import { MessageCipher } from '../crypto/message-cipher.ts';
 import { openDatabase } from '../store/database.ts';
-import { existsSync } from 'node:fs';
 import { CampaignError } from './campaign-store.ts';
 import { SimulationService } from './service.ts';
 import { TemplateError } from './template.ts';
@@ -57,7 +56,7 @@ export interface SimulationContext {
 export function openSimulationContext(values: { 'data-dir'?: string; config?: string }, env: NodeJS.ProcessEnv): SimulationContext {
   const dataDir = resolveDataDir(values['data-dir'], env);
   const dbPath = join(dataDir, 'medshield.db');
-  if (!existsSync(dbPath)) throw new StoreError(`no Medshield store in ${dataDir} (expected ${dbPath}; has 'medshield serve' run with this data directory?)`);
+  if (!storeExists(dbPath)) throw new StoreError(`no Medshield store in ${dataDir} (expected ${dbPath}; has 'medshield serve' run with this data directory?)`);
   const configPath = values.config ?? env.MEDSHIELD_CONFIG ?? DEMO_CONFIG;
   const config = withPathsFrom(loadConfigFile(configPath), configPath);
   const key = loadExistingKey(dataDir, env);

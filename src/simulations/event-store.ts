@@ -110,11 +110,11 @@ export class EventStore {
     const rows = this.db
       .prepare(
         `SELECT t.email AS email,
-           SUM(EXISTS (SELECT 1 FROM simulations_events e WHERE e.target_id = t.id AND e.kind = 'clicked' AND e.at >= @since)
-               AND NOT EXISTS (SELECT 1 FROM simulations_events e WHERE e.target_id = t.id AND e.kind = 'submitted' AND e.at >= @since)) AS clicked,
-           SUM(EXISTS (SELECT 1 FROM simulations_events e WHERE e.target_id = t.id AND e.kind = 'submitted' AND e.at >= @since)) AS submitted,
-           SUM(EXISTS (SELECT 1 FROM simulations_events e WHERE e.target_id = t.id AND e.kind = 'replied' AND e.at >= @since)) AS replied,
-           SUM(EXISTS (SELECT 1 FROM simulations_events e WHERE e.target_id = t.id AND e.kind = 'reported' AND e.at >= @since)) AS reported
+           SUM(CASE WHEN EXISTS (SELECT 1 FROM simulations_events e WHERE e.target_id = t.id AND e.kind = 'clicked' AND e.at >= @since)
+               AND NOT EXISTS (SELECT 1 FROM simulations_events e WHERE e.target_id = t.id AND e.kind = 'submitted' AND e.at >= @since) THEN 1 ELSE 0 END) AS clicked,
+           SUM(CASE WHEN EXISTS (SELECT 1 FROM simulations_events e WHERE e.target_id = t.id AND e.kind = 'submitted' AND e.at >= @since) THEN 1 ELSE 0 END) AS submitted,
+           SUM(CASE WHEN EXISTS (SELECT 1 FROM simulations_events e WHERE e.target_id = t.id AND e.kind = 'replied' AND e.at >= @since) THEN 1 ELSE 0 END) AS replied,
+           SUM(CASE WHEN EXISTS (SELECT 1 FROM simulations_events e WHERE e.target_id = t.id AND e.kind = 'reported' AND e.at >= @since) THEN 1 ELSE 0 END) AS reported
          FROM simulations_targets t WHERE t.state = 'sent' GROUP BY t.email`,
       )
       .all({ since }) as { email: string; clicked: number; submitted: number; replied: number; reported: number }[];

@@ -96,7 +96,7 @@ export class SimulationGate {
 
   /** Messages let through on a genuine header (by spool id), oldest first; kept as long as their nonces. */
   granted(): { spoolId: string; at: number }[] {
-    return (this.d.db.prepare('SELECT spool_id AS spoolId, used_at AS at FROM simulations_bypass_nonces ORDER BY used_at, rowid').all() as { spoolId: string; at: number }[]);
+    return (this.d.db.prepare('SELECT spool_id AS spoolId, used_at AS at FROM simulations_bypass_nonces ORDER BY used_at, spool_id').all() as { spoolId: string; at: number }[]);
   }
 
   refusals(): Record<string, number> {

@@ -1,4 +1,4 @@
-import type { Db } from '../store/database.ts';
+import { tableExists, type Db } from '../store/database.ts';
 import { CampaignStore } from './campaign-store.ts';
 import { EventStore } from './event-store.ts';
 import { registeredSimulationService } from './service.ts';
@@ -16,7 +16,7 @@ import { registeredSimulationService } from './service.ts';
 export function recogniseSimulationReport(db: Db, raw: Buffer, reporter: string | null, reportId?: number, now = Date.now()): string | null {
   const service = registeredSimulationService(db);
   if (service) return service.recogniseReport(raw, reporter, reportId);
-  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'simulations_targets'").get()) return null;
+  if (!tableExists(db, 'simulations_targets')) return null;
   const head = raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
   const mid = /^Message-ID:[ \t]*(<[^<>\s]+>)/im.exec(head)?.[1];
   const target = mid ? new CampaignStore(db).byMessageId(mid) : undefined;

@@ -48,5 +48,7 @@ export const USERS_SCHEMA: ModuleSchema = {
       revoked_at INTEGER,
       revoked_by TEXT
     );`,
+    // One account per name regardless of case on PostgreSQL too, where NOCASE is not available.
+    `CREATE UNIQUE INDEX users_accounts_name_folded ON users_accounts (lower(name));`,
   ],
 };

@@ -47,7 +47,7 @@ describe('accounts', () => {
     const { user, password } = await users.add('Alice', 'analyst', 'cli:root');
     assert.equal(user.mustChangePassword, true);
     assert.equal(user.createdBy, 'cli:root');
-    const row = db.prepare('SELECT password_hash FROM users_accounts WHERE name = ?').get('alice') as { password_hash: string };
+    const row = db.prepare('SELECT password_hash FROM users_accounts WHERE lower(name) = ?').get('alice') as { password_hash: string };
     assert.ok(!row.password_hash.includes(password));
     assert.match(row.password_hash, /^\$argon2id\$/);
     await assert.rejects(users.add('ALICE', 'viewer', 'x'), (e: UserError) => e.code === 'exists');

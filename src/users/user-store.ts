@@ -88,7 +88,8 @@ export class UserStore {
   }
 
   private row(name: string): Row | undefined {
-    return this.db.prepare('SELECT * FROM users_accounts WHERE name = ?').get(name.trim()) as Row | undefined;
+    // Names match without regard to case. SQLite's NOCASE column does that by itself, PostgreSQL does not; names are ASCII.
+    return this.db.prepare('SELECT * FROM users_accounts WHERE lower(name) = lower(?)').get(name.trim()) as Row | undefined;
   }
 
   private mustRow(name: string): Row {
@@ -112,7 +113,7 @@ export class UserStore {
   }
 
   list(): User[] {
-    return (this.db.prepare('SELECT * FROM users_accounts ORDER BY name').all() as Row[]).map(toUser);
+    return (this.db.prepare('SELECT * FROM users_accounts ORDER BY lower(name), id').all() as Row[]).map(toUser);
   }
 
   /** Creates an account with a one-time password the user must change at first login. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyze, ids } from '../../../test/helpers/analyze.ts';
 import { MessageCipher } from '../../crypto/message-cipher.ts';
+import { BlocklistReplica } from '../../respond/campaigns/blocklist-replica.ts';
 import { CampaignStore } from '../../respond/campaigns/campaign-store.ts';
 import { CampaignTracker } from '../../respond/campaigns/tracker.ts';
 import { IndicatorDigester } from '../../respond/features/digests.ts';
@@ -21,7 +22,14 @@ describe('campaign-indicators analyzer', () => {
   let db: Db;
   let store: CampaignStore;
   let campaignId: number;
-  const config = () => ({ store: join(dir, 'medshield.db') });
+  let replica: BlocklistReplica | null = null;
+  // Scan workers read the store file; with PostgreSQL they read the scanner's local replica.
+  const config = () => {
+    if (db.dialect !== 'postgres') return { store: join(dir, 'medshield.db') };
+    replica ??= new BlocklistReplica(db, join(dir, 'blocklist-replica.db'));
+    replica.refresh();
+    return { store: replica.path };
+  };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'medshield-ci-'));
@@ -42,6 +50,7 @@ describe('campaign-indicators analyzer', () => {
   });
 
   after(() => {
+    replica?.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -218,6 +218,14 @@ function fixtureConfig(o: FixtureOptions): MedshieldConfig {
   });
 }
 
+function storeEnv(): NodeJS.ProcessEnv {
+  const { MEDSHIELD_DATABASE_URL, MEDSHIELD_DATABASE_SCHEMA_PER_PATH } = process.env;
+  return {
+    ...(MEDSHIELD_DATABASE_URL ? { MEDSHIELD_DATABASE_URL } : {}),
+    ...(MEDSHIELD_DATABASE_SCHEMA_PER_PATH ? { MEDSHIELD_DATABASE_SCHEMA_PER_PATH } : {}),
+  };
+}
+
 export async function startConsoleFixture(o: FixtureOptions = {}): Promise<ConsoleFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'medshield-console-'));
   const config = fixtureConfig(o);
@@ -236,7 +244,8 @@ export async function startConsoleFixture(o: FixtureOptions = {}): Promise<Conso
     gateway = await startGateway({
       config,
       runtime: { dataDir, smtpPort: 0, submissionPort: null, httpPort: o.httpPort ?? 0, relay: null },
-      env: {},
+      // Only the store location from the environment: the suite runs on SQLite and on PostgreSQL.
+      env: storeEnv(),
       logger: o.logger ?? silentLogger,
       scanWorkerUrl: o.scanner === 'scripted' ? SCRIPTED_WORKER : undefined,
       pollIntervalMs: 50,

@@ -90,7 +90,9 @@ export class DeliveryLoop {
             free--;
           }
         }
-        for (const group of groups.values()) {
+        for (const candidates of groups.values()) {
+          const group = this.o.journal.lease(candidates);
+          if (!group.length) continue;
           for (const r of group) this.inFlight.add(r.id);
           const p: Promise<void> = this.attempt(group)
             .catch((err: Error) => this.o.logger.error('delivery attempt failed unexpectedly', { spoolId: group[0]!.spoolId, error: err.message }))

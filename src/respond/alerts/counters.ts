@@ -6,7 +6,7 @@ import type { Db } from '../../store/database.ts';
  */
 export function incrementCounter(db: Db, name: string, labels: Record<string, string> = {}, by = 1): void {
   const key = JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b))));
-  db.prepare('INSERT INTO respond_counters (name, labels, value) VALUES (?, ?, ?) ON CONFLICT(name, labels) DO UPDATE SET value = value + excluded.value').run(name, key, by);
+  db.prepare('INSERT INTO respond_counters (name, labels, value) VALUES (?, ?, ?) ON CONFLICT(name, labels) DO UPDATE SET value = respond_counters.value + excluded.value').run(name, key, by);
 }
 
 export function readCounters(db: Db, name: string): { labels: Record<string, string>; value: number }[] {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { Db } from '../../store/database.ts';
+import { tableExists, type Db } from '../../store/database.ts';
 import { readCounters } from './counters.ts';
 
 /**
@@ -22,7 +22,7 @@ const COUNTERS: { name: string; help: string }[] = [
 
 export function respondMetrics(db: Db, o: { gatewayQueue?: () => Record<string, number> | null } = {}): Registry {
   const registry = new Registry();
-  const tableExists = (t: string) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);
+  const hasTable = (t: string) => tableExists(db, t);
 
   for (const c of COUNTERS) {
     // prom-client's Counter counts in this process; these count what every process did, so each
@@ -34,7 +34,7 @@ export function respondMetrics(db: Db, o: { gatewayQueue?: () => Record<string, 
       registers: [registry],
       collect() {
         this.reset();
-        if (!tableExists('respond_counters')) return;
+        if (!hasTable('respond_counters')) return;
         for (const r of readCounters(db, c.name)) this.inc(r.labels, r.value);
       },
     });
@@ -48,7 +48,7 @@ export function respondMetrics(db: Db, o: { gatewayQueue?: () => Record<string, 
       registers: [registry],
       collect() {
         this.reset();
-        if (!tableExists(table)) return;
+        if (!hasTable(table)) return;
         for (const r of db.prepare(`SELECT status, COUNT(*) AS n FROM ${table} ${where} GROUP BY status`).all() as { status: string; n: number }[]) this.set({ status: r.status }, r.n);
       },
     });
@@ -60,7 +60,7 @@ export function respondMetrics(db: Db, o: { gatewayQueue?: () => Record<string, 
     help: 'User reports received and not yet processed.',
     registers: [registry],
     collect() {
-      this.set(tableExists('respond_reports') ? (db.prepare("SELECT COUNT(*) FROM respond_reports WHERE state = 'queued'").pluck().get() as number) : 0);
+      this.set(hasTable('respond_reports') ? (db.prepare("SELECT COUNT(*) FROM respond_reports WHERE state = 'queued'").pluck().get() as number) : 0);
     },
   });
   new Gauge({
@@ -68,7 +68,7 @@ export function respondMetrics(db: Db, o: { gatewayQueue?: () => Record<string, 
     help: 'Alerts waiting to be delivered (including those waiting for a retry).',
     registers: [registry],
     collect() {
-      this.set(tableExists('respond_alert_outbox') ? (db.prepare("SELECT COUNT(*) FROM respond_alert_outbox WHERE state = 'pending'").pluck().get() as number) : 0);
+      this.set(hasTable('respond_alert_outbox') ? (db.prepare("SELECT COUNT(*) FROM respond_alert_outbox WHERE state = 'pending'").pluck().get() as number) : 0);
     },
   });
   new Gauge({
@@ -77,7 +77,7 @@ export function respondMetrics(db: Db, o: { gatewayQueue?: () => Record<string, 
     registers: [registry],
     collect() {
       this.set(
-        tableExists('respond_campaign_indicators')
+        hasTable('respond_campaign_indicators')
           ? (db.prepare('SELECT COUNT(*) FROM respond_campaign_indicators i JOIN respond_campaigns c ON c.id = i.campaign_id WHERE c.blocked = 1 AND c.merged_into IS NULL AND i.specific = 1').pluck().get() as number)
           : 0,
       );

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { openSqlite, type Db } from '../../store/database.ts';
 import type { Indicator, IndicatorKind } from '../features/indicators.ts';
 
 /** One specific indicator of a contained (blocked) campaign. */
@@ -24,7 +24,7 @@ const EMPTY: Blocklist = { version: -1, byCampaign: new Map(), hasImages: false 
  * released or grew. A store without the respond tables (yet) blocks nothing.
  */
 export class BlocklistReader {
-  private db: Database.Database | null = null;
+  private db: Db | null = null;
   private cached: Blocklist = EMPTY;
 
   constructor(private readonly path: string) {}
@@ -61,10 +61,12 @@ export class BlocklistReader {
     this.db = null;
   }
 
-  private open(): Database.Database | null {
+  // Always SQLite, whatever the store's dialect: scan worker threads cannot load libpq, so they
+  // read a SQLite file (the store itself on one machine).
+  private open(): Db | null {
     if (this.db) return this.db;
     if (!existsSync(this.path)) return null;
-    this.db = new Database(this.path, { readonly: true, fileMustExist: true });
+    this.db = openSqlite(this.path, { readonly: true, fileMustExist: true });
     this.db.pragma('busy_timeout = 2000');
     return this.db;
   }

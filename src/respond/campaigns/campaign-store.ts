@@ -102,9 +102,16 @@ export class CampaignStore {
 
   /** Adds messages (each belongs to one campaign at most; one already in another campaign is left there). */
   addMembers(campaignId: number, members: { spoolId: string; at: number; via: string }[], now = Date.now()): string[] {
-    const add = this.db.prepare('INSERT OR IGNORE INTO respond_campaign_messages (campaign_id, spool_id, joined_at, via) VALUES (?, ?, ?, ?)');
-    const added: string[] = [];
-    for (const m of members) if (add.run(campaignId, m.spoolId, now, m.via).changes) added.push(m.spoolId);
+    // Rows go in 100 at a time: a clustering step can add hundreds, and on PostgreSQL each statement is a round trip.
+    const taken = this.campaignsOf(members.map((m) => m.spoolId));
+    const fresh = [...new Map(members.filter((m) => !taken.has(m.spoolId)).map((m) => [m.spoolId, m])).values()];
+    for (let i = 0; i < fresh.length; i += 100) {
+      const chunk = fresh.slice(i, i + 100);
+      this.db
+        .prepare(`INSERT OR IGNORE INTO respond_campaign_messages (campaign_id, spool_id, joined_at, via) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`)
+        .run(...chunk.flatMap((m) => [campaignId, m.spoolId, now, m.via]));
+    }
+    const added = fresh.map((m) => m.spoolId);
     if (members.length) {
       this.db
         .prepare('UPDATE respond_campaigns SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), updated_at = ? WHERE id = ?')
@@ -157,12 +164,23 @@ export class CampaignStore {
     }
     const w = `WHERE ${where.join(' AND ')}`;
     const total = this.db.prepare(`SELECT COUNT(*) FROM respond_campaigns ${w}`).pluck().get(...params) as number;
-    const rows = this.db.prepare(`SELECT * FROM respond_campaigns ${w} ORDER BY last_seen DESC LIMIT ? OFFSET ?`).all(...params, o.limit ?? 50, o.offset ?? 0) as Row[];
+    const rows = this.db.prepare(`SELECT * FROM respond_campaigns ${w} ORDER BY last_seen DESC, id DESC LIMIT ? OFFSET ?`).all(...params, o.limit ?? 50, o.offset ?? 0) as Row[];
     return { items: rows.map(toCampaign), total };
   }
 
   campaignOf(spoolId: string): number | null {
     return (this.db.prepare('SELECT campaign_id FROM respond_campaign_messages WHERE spool_id = ?').pluck().get(spoolId) as number | undefined) ?? null;
+  }
+
+  /** The campaigns of those of these messages that belong to one, by message (one query per 500). */
+  campaignsOf(spoolIds: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < spoolIds.length; i += 500) {
+      const chunk = spoolIds.slice(i, i + 500);
+      const rows = this.db.prepare(`SELECT spool_id, campaign_id FROM respond_campaign_messages WHERE spool_id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as { spool_id: string; campaign_id: number }[];
+      for (const r of rows) out.set(r.spool_id, r.campaign_id);
+    }
+    return out;
   }
 
   members(campaignId: number): { spoolId: string; joinedAt: Date; via: string }[] {
@@ -179,10 +197,12 @@ export class CampaignStore {
   setIndicators(campaignId: number, list: (AggregatedIndicator & { digest: string })[]): void {
     const before = this.blockSignature(campaignId);
     this.db.prepare('DELETE FROM respond_campaign_indicators WHERE campaign_id = ?').run(campaignId);
-    const ins = this.db.prepare(
-      'INSERT INTO respond_campaign_indicators (campaign_id, kind, value, digest, messages, specific, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const i of list) ins.run(campaignId, i.kind, i.value, i.digest, i.messages, i.specific ? 1 : 0, i.firstSeen, i.lastSeen);
+    for (let n = 0; n < list.length; n += 100) {
+      const chunk = list.slice(n, n + 100);
+      this.db
+        .prepare(`INSERT INTO respond_campaign_indicators (campaign_id, kind, value, digest, messages, specific, first_seen, last_seen) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`)
+        .run(...chunk.flatMap((i) => [campaignId, i.kind, i.value, i.digest, i.messages, i.specific ? 1 : 0, i.firstSeen, i.lastSeen]));
+    }
     const c = this.get(campaignId);
     if (c?.blocked && this.blockSignature(campaignId) !== before) this.bumpBlocklist();
   }

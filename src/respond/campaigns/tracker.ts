@@ -1,5 +1,5 @@
 import { FUZZY_KINDS, indicatorKey, KIND_LABEL, type Indicator } from '../features/indicators.ts';
-import type { MessageLog } from '../messages/message-log.ts';
+import { LogReadCache, type MessageLog } from '../messages/message-log.ts';
 import type { RespondSettings } from '../settings.ts';
 import type { CampaignStore } from './campaign-store.ts';
 import { aggregateIndicators, linked, linkScore, matchingIndicators, type Link, type Nearness } from './clustering.ts';
@@ -42,7 +42,8 @@ export class CampaignTracker {
   consider(spoolId: string, indicators: Indicator[], o: { seed: boolean; force?: boolean; now?: number }): Consideration {
     const now = o.now ?? Date.now();
     const s = this.settings();
-    const at = this.log.get(spoolId)?.receivedAt.getTime() ?? now;
+    const reads = new LogReadCache(this.log);
+    const at = reads.message(spoolId)?.receivedAt.getTime() ?? now;
     const current = this.store.campaignOf(spoolId);
     const match = this.bestCampaign(indicators);
 
@@ -50,46 +51,48 @@ export class CampaignTracker {
       if (current !== null) return { campaignId: this.store.resolve(current), formed: false, added: [] };
       if (!match) return { campaignId: null, formed: false, added: [] };
       const added = this.store.addMembers(match.campaignId, [{ spoolId, at, via: describeVia(match.link) }], now);
-      this.refresh(match.campaignId, now);
+      this.refresh(match.campaignId, now, reads);
       return { campaignId: match.campaignId, formed: false, added };
     }
 
-    const cluster = this.cluster(spoolId, indicators, new Date(now - s.windowDays * DAY), new Date(at - s.historyDays * DAY));
+    const cluster = this.cluster(spoolId, indicators, new Date(now - s.windowDays * DAY), new Date(at - s.historyDays * DAY), reads);
     const existing = new Set<number>();
     if (current !== null) existing.add(this.store.resolve(current)!);
     if (match) existing.add(match.campaignId);
-    for (const id of cluster.keys()) {
-      const c = this.store.campaignOf(id);
-      if (c !== null) existing.add(this.store.resolve(c)!);
-    }
-    const members = [...cluster].map(([id, via]) => ({ spoolId: id, at: this.log.get(id)?.receivedAt.getTime() ?? now, via }));
+    for (const c of new Set(this.store.campaignsOf([...cluster.keys()]).values())) existing.add(this.store.resolve(c)!);
+    reads.loadMessages(cluster.keys());
+    const members = [...cluster].map(([id, via]) => ({ spoolId: id, at: reads.message(id)?.receivedAt.getTime() ?? now, via }));
     if (existing.size === 0) {
       if (cluster.size < s.minMessages && !o.force) return { campaignId: null, formed: false, added: [] };
       const id = this.store.create(`Campaign (${members.length} messages)`, members, now);
-      this.refresh(id, now);
+      this.refresh(id, now, reads);
       return { campaignId: id, formed: true, added: members.map((m) => m.spoolId) };
     }
     const [target, ...others] = [...existing].sort((a, b) => a - b);
     for (const other of others) this.store.merge(target!, other, now);
     const added = this.store.addMembers(target!, members, now);
-    this.refresh(target!, now);
+    this.refresh(target!, now, reads);
     return { campaignId: target!, formed: false, added };
   }
 
   /** Recomputes a campaign's indicators (and its generated name) from its members. */
-  refresh(campaignId: number, now = Date.now()): void {
+  refresh(campaignId: number, now = Date.now(), reads = new LogReadCache(this.log)): void {
     const s = this.settings();
     const members = this.store.members(campaignId);
     const memberSet = new Set(members.map((m) => m.spoolId));
     const recent = members.slice(-AGGREGATE_MEMBERS);
-    const input = recent.map((m) => ({ at: this.log.get(m.spoolId)?.receivedAt.getTime() ?? m.joinedAt.getTime(), indicators: this.log.sealed(m.spoolId)?.indicators ?? [] }));
+    reads.loadMessages(recent.map((m) => m.spoolId));
+    reads.loadSealed(recent.map((m) => m.spoolId));
+    const input = recent.map((m) => ({ at: reads.message(m.spoolId)?.receivedAt.getTime() ?? m.joinedAt.getTime(), indicators: reads.sealed(m.spoolId)?.indicators ?? [] }));
     const since = new Date(now - s.windowDays * DAY);
     const firstSeen = Math.min(now, ...input.map((m) => m.at));
     const history = new Date(firstSeen - s.historyDays * DAY);
     const outside = (i: Indicator) => {
-      const { holders } = this.log.related([i], { since, textSimilarity: s.textSimilarity, imageDistance: s.imageDistance, limitPerIndicator: s.maxOutsideMessages + memberSet.size + 1 });
+      const { holders } = this.log.related([i], { since, textSimilarity: s.textSimilarity, imageDistance: s.imageDistance, limitPerIndicator: s.maxOutsideMessages + memberSet.size + 1, cache: reads });
+      const outsiders = [...(holders.get(indicatorKey(i)) ?? [])].filter((id) => !memberSet.has(id));
+      reads.loadMessages(outsiders);
       let n = 0;
-      for (const id of holders.get(indicatorKey(i)) ?? []) if (!memberSet.has(id) && (this.log.get(id)?.receivedAt.getTime() ?? 0) >= history.getTime()) n++;
+      for (const id of outsiders) if ((reads.message(id)?.receivedAt.getTime() ?? 0) >= history.getTime()) n++;
       return n + this.log.historyCount(i, history, s.maxOutsideMessages + 1);
     };
     const agg = aggregateIndicators(input, { nearness: this.nearness(), maxOutside: s.maxOutsideMessages, outside });
@@ -129,7 +132,7 @@ export class CampaignTracker {
   }
 
   /** The messages linked to a seed, directly or through each other, with what linked each. */
-  private cluster(seed: string, indicators: Indicator[], since: Date, historyBefore: Date): Map<string, string> {
+  private cluster(seed: string, indicators: Indicator[], since: Date, historyBefore: Date, reads: LogReadCache): Map<string, string> {
     const s = this.settings();
     const historic = new Map<string, boolean>();
     const isHistoric = (i: Indicator) => {
@@ -146,16 +149,21 @@ export class CampaignTracker {
       while (frontier.length && cluster.size < MAX_CLUSTER) {
         const cur = frontier.shift()!;
         const usable = cur.indicators.filter((i) => !isHistoric(i));
-        const r = this.log.related(usable, { since, exclude: cur.id, textSimilarity: s.textSimilarity, imageDistance: s.imageDistance });
+        const r = this.log.related(usable, { since, exclude: cur.id, textSimilarity: s.textSimilarity, imageDistance: s.imageDistance, cache: reads });
         for (const [k, set] of r.holders) holders.set(k, new Set([...(holders.get(k) ?? []), ...set]));
-        for (const [cand, shared] of r.shared) {
-          if (cluster.has(cand) || cluster.size >= MAX_CLUSTER) continue;
-          const link = linkScore(shared, common);
-          if (!linked(link)) continue;
-          const m = this.log.get(cand);
+        const links = [...r.shared].map(([cand, shared]) => [cand, linkScore(shared, common)] as const).filter(([cand, link]) => !cluster.has(cand) && linked(link));
+        reads.loadMessages(links.map(([cand]) => cand));
+        const joined: string[] = [];
+        for (const [cand, link] of links) {
+          if (cluster.size >= MAX_CLUSTER) break;
+          const m = reads.message(cand);
           if (!m || !CAMPAIGN_ORIGINS.has(m.origin)) continue;
           cluster.set(cand, describeVia(link));
-          if (cur.depth + 1 < MAX_DEPTH + 1) frontier.push({ id: cand, indicators: this.log.sealed(cand)?.indicators ?? [], depth: cur.depth + 1 });
+          joined.push(cand);
+        }
+        if (cur.depth + 1 < MAX_DEPTH + 1) {
+          reads.loadSealed(joined);
+          for (const cand of joined) frontier.push({ id: cand, indicators: reads.sealed(cand)?.indicators ?? [], depth: cur.depth + 1 });
         }
       }
       const nowCommon = new Set(common);

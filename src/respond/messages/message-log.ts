@@ -134,9 +134,14 @@ export class MessageLog {
         m.recipients,
       ).changes;
     if (!inserted) return false;
-    const index = this.db.prepare('INSERT OR IGNORE INTO respond_message_indicators (spool_id, kind, digest) VALUES (?, ?, ?)');
-    for (const i of f.indicators) for (const row of this.digester.indexRows(i)) index.run(m.spoolId, row.kind, row.digest);
-    if (f.messageId) index.run(m.spoolId, 'message-id', this.digester.digest('message-id', f.messageId.toLowerCase()));
+    const index = f.indicators.flatMap((i) => this.digester.indexRows(i));
+    if (f.messageId) index.push({ kind: 'message-id', digest: this.digester.digest('message-id', f.messageId.toLowerCase()) });
+    // A message has a few dozen index rows (16 per MinHash signature): a statement per 100, as each is a round trip on PostgreSQL.
+    for (const chunk of chunks(index, 100)) {
+      this.db
+        .prepare(`INSERT OR IGNORE INTO respond_message_indicators (spool_id, kind, digest) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`)
+        .run(...chunk.flatMap((row) => [m.spoolId, row.kind, row.digest]));
+    }
     const state = m.outcome === 'delivering' ? 'pending' : m.outcome === 'quarantined' ? 'quarantined' : m.outcome === 'rejected' ? 'rejected' : null;
     if (state) {
       const delivery = this.db.prepare('INSERT OR IGNORE INTO respond_deliveries (spool_id, recipient, state, at) VALUES (?, ?, ?, ?)');
@@ -161,19 +166,36 @@ export class MessageLog {
   }
 
   many(spoolIds: string[]): LoggedMessage[] {
-    if (spoolIds.length === 0) return [];
-    const out: LoggedMessage[] = [];
-    for (let i = 0; i < spoolIds.length; i += 500) {
-      const chunk = spoolIds.slice(i, i + 500);
-      out.push(...(this.db.prepare(`SELECT * FROM respond_messages WHERE spool_id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Row[]).map(toMessage));
+    return [...this.byIds(spoolIds).values()].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+  }
+
+  /** The logged messages among these ids, by id (one query per 500). */
+  byIds(spoolIds: Iterable<string>): Map<string, LoggedMessage> {
+    const out = new Map<string, LoggedMessage>();
+    for (const chunk of chunks([...new Set(spoolIds)])) {
+      for (const r of this.db.prepare(`SELECT * FROM respond_messages WHERE spool_id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Row[]) out.set(r.spool_id, toMessage(r));
     }
-    return out.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+    return out;
   }
 
   /** The sealed part; the caller audits reads on behalf of people. */
   sealed(spoolId: string): SealedMessage | null {
     const blob = this.db.prepare('SELECT sealed FROM respond_messages WHERE spool_id = ?').pluck().get(spoolId) as Buffer | undefined;
-    return blob ? (JSON.parse(this.cipher.decrypt(blob).toString('utf8')) as SealedMessage) : null;
+    return blob ? this.unseal(blob) : null;
+  }
+
+  /** The sealed parts of the logged messages among these ids, by id (one query per 500). */
+  sealedMany(spoolIds: Iterable<string>): Map<string, SealedMessage> {
+    const out = new Map<string, SealedMessage>();
+    for (const chunk of chunks([...new Set(spoolIds)])) {
+      const rows = this.db.prepare(`SELECT spool_id, sealed FROM respond_messages WHERE spool_id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as { spool_id: string; sealed: Buffer }[];
+      for (const r of rows) out.set(r.spool_id, this.unseal(r.sealed));
+    }
+    return out;
+  }
+
+  private unseal(blob: Buffer): SealedMessage {
+    return JSON.parse(this.cipher.decrypt(blob).toString('utf8')) as SealedMessage;
   }
 
   bySpoolIdPrefix(prefix: string): LoggedMessage | null {
@@ -185,7 +207,7 @@ export class MessageLog {
     const d = this.digester.digest('message-id', messageId.replace(/^<|>$/g, '').toLowerCase());
     return (
       this.db
-        .prepare("SELECT m.* FROM respond_message_indicators i JOIN respond_messages m ON m.spool_id = i.spool_id WHERE i.kind = 'message-id' AND i.digest = ? ORDER BY m.received_at")
+        .prepare("SELECT m.* FROM respond_message_indicators i JOIN respond_messages m ON m.spool_id = i.spool_id WHERE i.kind = 'message-id' AND i.digest = ? ORDER BY m.received_at, m.spool_id")
         .all(d) as Row[]
     ).map(toMessage);
   }
@@ -197,36 +219,54 @@ export class MessageLog {
    */
   related(
     indicators: Indicator[],
-    o: { since: Date; exclude?: string; textSimilarity: number; imageDistance: number; limitPerIndicator?: number },
+    o: { since: Date; exclude?: string; textSimilarity: number; imageDistance: number; limitPerIndicator?: number; cache?: LogReadCache },
   ): { shared: SharedIndicators; holders: Map<string, Set<string>> } {
     const shared: SharedIndicators = new Map();
     const holders = new Map<string, Set<string>>();
     const limit = o.limitPerIndicator ?? 500;
-    const q = this.db.prepare(
-      'SELECT i.spool_id FROM respond_message_indicators i JOIN respond_messages m ON m.spool_id = i.spool_id WHERE i.kind = ? AND i.digest = ? AND m.received_at >= ? LIMIT ?',
-    );
-    const sealedCache = new Map<string, SealedMessage | null>();
-    const sealedOf = (id: string) => {
-      if (!sealedCache.has(id)) sealedCache.set(id, this.sealed(id));
-      return sealedCache.get(id)!;
-    };
+    const cache = o.cache ?? new LogReadCache(this);
+    const lookupKey = (r: { kind: string; digest: string }) => `${r.kind}\u0000${r.digest}\u0000${o.since.getTime()}\u0000${limit}`;
+    const rowsOf = (ind: Indicator) => (FUZZY_KINDS.has(ind.kind) ? this.digester.indexRows(ind) : [{ kind: ind.kind, digest: this.digester.digest(ind.kind, ind.value) }]);
+    const missing = new Map<string, { kind: string; digest: string }>();
+    for (const ind of indicators) for (const r of rowsOf(ind)) if (!cache.index.has(lookupKey(r))) missing.set(lookupKey(r), r);
+    // Every digest's lookup (each with its own limit) in one statement of UNION ALL branches: one round trip, not one per digest or band.
+    for (const chunk of chunks([...missing], 50)) {
+      const sql = chunk
+        .map((_, n) => `SELECT ${n} AS lookup, spool_id FROM (SELECT i.spool_id FROM respond_message_indicators i JOIN respond_messages m ON m.spool_id = i.spool_id WHERE i.kind = ? AND i.digest = ? AND m.received_at >= ? LIMIT ?) AS l${n}`)
+        .join(' UNION ALL ');
+      const rows = this.db.prepare(sql).all(...chunk.flatMap(([, r]) => [r.kind, r.digest, o.since.getTime(), limit])) as { lookup: number; spool_id: string }[];
+      const found = chunk.map(() => [] as string[]);
+      for (const r of rows) found[r.lookup]!.push(r.spool_id);
+      chunk.forEach(([key], n) => cache.index.set(key, found[n]!));
+    }
+    const holding = (kind: string, digest: string): string[] => cache.index.get(lookupKey({ kind, digest }))!;
+    const candidatesOf = new Map<Indicator, Set<string>>();
+    for (const ind of indicators) {
+      if (!FUZZY_KINDS.has(ind.kind)) continue;
+      const candidates = new Set<string>();
+      for (const row of this.digester.indexRows(ind)) for (const id of holding(row.kind, row.digest)) candidates.add(id);
+      candidatesOf.set(ind, candidates);
+    }
+    // Candidates are compared by value: their minhashes and sealed image hashes are read together, not one by one.
+    const all = (kind: (k: Indicator['kind']) => boolean) => [...candidatesOf].filter(([i]) => kind(i.kind)).flatMap(([, c]) => [...c]);
+    cache.loadMessages(all((k) => k === 'text-minhash'));
+    cache.loadSealed(all((k) => k !== 'text-minhash'));
     for (const ind of indicators) {
       const key = `${ind.kind}\u0000${ind.value}`;
       const found = new Set<string>();
-      if (FUZZY_KINDS.has(ind.kind)) {
-        const candidates = new Set<string>();
-        for (const row of this.digester.indexRows(ind)) for (const id of q.pluck().all(row.kind, row.digest, o.since.getTime(), limit) as string[]) candidates.add(id);
+      const candidates = candidatesOf.get(ind);
+      if (candidates) {
         for (const id of candidates) {
           if (ind.kind === 'text-minhash') {
-            const h = this.get(id)?.minhash;
+            const h = cache.message(id)?.minhash;
             if (h && minhashSimilarity(h, ind.value) >= o.textSimilarity) found.add(id);
           } else {
-            const s = sealedOf(id);
+            const s = cache.sealed(id);
             if (s?.indicators.some((x) => x.kind === ind.kind && hamming(x.value, ind.value) <= o.imageDistance)) found.add(id);
           }
         }
       } else {
-        for (const id of q.pluck().all(ind.kind, this.digester.digest(ind.kind, ind.value), o.since.getTime(), limit) as string[]) found.add(id);
+        for (const id of holding(ind.kind, this.digester.digest(ind.kind, ind.value))) found.add(id);
       }
       holders.set(key, found);
       for (const id of found) {
@@ -243,7 +283,7 @@ export class MessageLog {
   historyCount(i: Indicator, before: Date, limit = 1000): number {
     if (FUZZY_KINDS.has(i.kind)) return 0;
     return this.db
-      .prepare('SELECT COUNT(*) FROM (SELECT 1 FROM respond_message_indicators x JOIN respond_messages m ON m.spool_id = x.spool_id WHERE x.kind = ? AND x.digest = ? AND m.received_at < ? LIMIT ?)')
+      .prepare('SELECT COUNT(*) FROM (SELECT 1 FROM respond_message_indicators x JOIN respond_messages m ON m.spool_id = x.spool_id WHERE x.kind = ? AND x.digest = ? AND m.received_at < ? LIMIT ?) AS held')
       .pluck()
       .get(i.kind, this.digester.digest(i.kind, i.value), before.getTime(), limit) as number;
   }
@@ -275,7 +315,7 @@ export class MessageLog {
     if (spoolIds.length === 0) return [];
     const rows = this.db
       .prepare(
-        `SELECT reporter, MAX(verified) AS verified, MIN(at) AS at FROM respond_message_reports WHERE spool_id IN (${spoolIds.map(() => '?').join(',')}) GROUP BY reporter ORDER BY at`,
+        `SELECT reporter, MAX(verified) AS verified, MIN(at) AS at FROM respond_message_reports WHERE spool_id IN (${spoolIds.map(() => '?').join(',')}) GROUP BY reporter ORDER BY at, reporter`,
       )
       .all(...spoolIds) as { reporter: string; verified: number; at: number }[];
     return rows.map((r) => ({ reporter: r.reporter, verified: r.verified === 1, at: new Date(r.at) }));
@@ -290,5 +330,49 @@ export class MessageLog {
            AND spool_id NOT IN (SELECT spool_id FROM respond_incident_messages)`,
       )
       .run(before.getTime()).changes;
+  }
+}
+
+function chunks<T>(list: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Reads of the log shared by one clustering step: messages and sealed parts loaded in
+ * batches and index lookups made once, so a step costs a bounded number of queries however
+ * many similar messages the log holds (on PostgreSQL every query is a round trip). Only for
+ * the span of one step, inside one transaction: it does not see later writes.
+ */
+export class LogReadCache {
+  readonly index = new Map<string, string[]>();
+  private readonly messages = new Map<string, LoggedMessage | null>();
+  private readonly sealedParts = new Map<string, SealedMessage | null>();
+
+  constructor(private readonly log: MessageLog) {}
+
+  loadMessages(ids: Iterable<string>): void {
+    const missing = [...ids].filter((id) => !this.messages.has(id));
+    if (missing.length === 0) return;
+    const found = this.log.byIds(missing);
+    for (const id of missing) this.messages.set(id, found.get(id) ?? null);
+  }
+
+  loadSealed(ids: Iterable<string>): void {
+    const missing = [...ids].filter((id) => !this.sealedParts.has(id));
+    if (missing.length === 0) return;
+    const found = this.log.sealedMany(missing);
+    for (const id of missing) this.sealedParts.set(id, found.get(id) ?? null);
+  }
+
+  message(id: string): LoggedMessage | null {
+    this.loadMessages([id]);
+    return this.messages.get(id)!;
+  }
+
+  sealed(id: string): SealedMessage | null {
+    this.loadSealed([id]);
+    return this.sealedParts.get(id)!;
   }
 }

@@ -170,8 +170,8 @@ export class ReportStore {
   simulationCredits(simulation?: string): { simulation: string; reporter: string; reportId: number; at: Date }[] {
     const rows = (
       simulation === undefined
-        ? this.db.prepare('SELECT * FROM respond_simulation_credits ORDER BY at').all()
-        : this.db.prepare('SELECT * FROM respond_simulation_credits WHERE simulation = ? ORDER BY at').all(simulation)
+        ? this.db.prepare('SELECT * FROM respond_simulation_credits ORDER BY at, simulation, reporter').all()
+        : this.db.prepare('SELECT * FROM respond_simulation_credits WHERE simulation = ? ORDER BY at, reporter').all(simulation)
     ) as { simulation: string; reporter: string; report_id: number; at: number }[];
     return rows.map((r) => ({ simulation: r.simulation, reporter: r.reporter, reportId: r.report_id, at: new Date(r.at) }));
   }
