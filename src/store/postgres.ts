@@ -21,6 +21,9 @@ interface PgNativeClient {
 
 const require = createRequire(import.meta.url);
 
+/** Connections closed in the last second (see PostgresDb.close). */
+const retired = new Set<PgNativeClient>();
+
 function loadClient(): new (o: { types: unknown }) => PgNativeClient {
   try {
     return require('pg-native') as new (o: { types: unknown }) => PgNativeClient;
@@ -253,6 +256,11 @@ class PostgresDb implements Db {
     if (this.open) {
       this.open = false;
       this.client.end();
+      // libpq's addon closes its socket watcher asynchronously (uv_close) but lets go of the
+      // object at once; were it collected before the event loop finishes the close, libuv
+      // would touch freed memory and abort. Keep it reachable for a moment.
+      retired.add(this.client);
+      setTimeout(() => retired.delete(this.client), 1000).unref();
     }
     return this;
   }
