@@ -96,6 +96,18 @@ describe('model file', () => {
     assert.throws(() => parseModel(bad({ featureVersion: 999 }), 'x.json'), /re-train/);
     assert.throws(() => parseModel(bad({ features: { ...good.features, hash: { ...good.features.hash, algorithm: 'md5' } } })), /unsupported feature hashing/);
     assert.throws(() => parseModel(bad({ weights: { ...good.weights, data: good.weights.data.slice(0, 100) } })), /weight table/);
+    assert.throws(() => parseModel(bad({ calibration: { thresholds: { high: 0.5, medium: 0.9, low: 0.8, slight: 0.7, ham: 0.1 } } }), 'x.json'), /x\.json: calibration\.thresholds must satisfy/);
+  });
+
+  it('keeps its calibrated bands through save and load', () => {
+    const model = train(dataset(), OPTS);
+    model.calibration = {
+      method: 'k-fold-held-out', folds: 5, heldOutHam: 3000, heldOutSpam: 2000,
+      targets: { high: 0.002, medium: 0.005, low: 0.01, slight: 0.03, ham: 0.002 },
+      thresholds: { high: 0.81, medium: 0.76, low: 0.72, slight: 0.6, ham: 0.24 },
+    };
+    const loaded = parseModel(serializeModel(model));
+    assert.deepEqual(loaded.calibration, model.calibration);
   });
 
   it('loadModel names a missing path', () => {

@@ -4,7 +4,8 @@ import { join, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_FEATURES, type FeatureSpec, type SparseVector } from './features.ts';
 import { featurizeFile, type FeaturizeResult } from './featurize-file.ts';
-import { score, seededRandom, shuffleInPlace, train, type Example, type Model, type TrainOptions, type TrainingStats } from './model.ts';
+import { calibrate, MIN_HELD_OUT_PER_CLASS, type Calibration } from './calibration.ts';
+import { DEFAULT_TRAIN, score, seededRandom, shuffleInPlace, train, type Example, type Model, type TrainOptions, type TrainingStats } from './model.ts';
 
 /**
  * Training from labelled folders: a file's label is the nearest ancestor folder named
@@ -162,7 +163,29 @@ export function trainOnExamples(examples: LabelledExample[], opts: TrainOptions 
   }
   const model = train(toTrainingExamples(examples), opts);
   model.training = { ...(model.training as TrainingStats), labels: labelCounts(examples) };
+  const calibration = calibrateOnHeldOut(examples, opts);
+  if (calibration) model.calibration = calibration;
   return model;
+}
+
+/**
+ * Scores every example with a model trained on the other folds and places the probability
+ * bands on those held-out scores; null when there is too little mail to measure them.
+ */
+export function calibrateOnHeldOut(examples: LabelledExample[], opts: TrainOptions = {}): Calibration | null {
+  const k = opts.calibrationFolds ?? DEFAULT_TRAIN.calibrationFolds;
+  if (k < 2) return null;
+  const ham = examples.filter((e) => e.label === 'ham').length;
+  if (ham < MIN_HELD_OUT_PER_CLASS || examples.length - ham < MIN_HELD_OUT_PER_CLASS) return null;
+  const foldOf = stratifiedFolds(examples, k, (opts.seed ?? DEFAULT_TRAIN.seed) + 1);
+  const predictions: { y: 0 | 1; probability: number }[] = [];
+  for (let f = 0; f < k; f++) {
+    const model = train(toTrainingExamples(examples.filter((e) => foldOf.get(e.path) !== f)), opts);
+    for (const e of examples) {
+      if (foldOf.get(e.path) === f) predictions.push({ y: e.label === 'ham' ? 0 : 1, probability: score(model, e.x) });
+    }
+  }
+  return calibrate(predictions, k);
 }
 
 export async function trainFromDirs(dirs: string[], opts: TrainFromDirsOptions = {}): Promise<{ model: Model; stats: TrainingStats }> {

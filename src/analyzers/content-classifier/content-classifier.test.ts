@@ -7,7 +7,8 @@ import type { TestMail } from '../../../test/helpers/mail.ts';
 import { saveModel } from '../../classifier/model.ts';
 import { writeSyntheticCorpus } from '../../classifier/test-fixtures.ts';
 import { trainFromDirs } from '../../classifier/train.ts';
-import { contentClassifier, DEFAULT_MODEL_PATH, describeFeature, modelFor } from './index.ts';
+import { DEFAULT_CALIBRATION_TARGETS } from '../../classifier/calibration.ts';
+import { bandsFor, contentClassifier, DEFAULT_MODEL_PATH, describeFeature, FALLBACK_THRESHOLDS, modelFor } from './index.ts';
 
 let fixture: ReturnType<typeof writeSyntheticCorpus>;
 let modelPath: string;
@@ -29,7 +30,7 @@ describe('content-classifier with a model trained in the test', () => {
   it('CLASSIFIER_SPAM_HIGH: spam above the top band, with p and the spam-side features in evidence', async () => {
     const s = await analyze(contentClassifier, spam(), { config: bands({ high: 0.6, medium: 0.55, low: 0.52, slight: 0.51, ham: 0.01 }) });
     assert.deepEqual(ids(s), ['CLASSIFIER_SPAM_HIGH']);
-    assert.match(s[0].evidence, /^p\(spam\)=0\.\d{4}; strongest: /);
+    assert.match(s[0].evidence, /^p\(spam\)=0\.\d{4} \(band ≥ 0\.6000\); strongest: /);
     assert.match(s[0].evidence, /\+\d/);
     assert.doesNotMatch(s[0].evidence, / -\d/);
     assert.equal(s[0].score, 8);
@@ -84,6 +85,22 @@ describe('content-classifier model loading', () => {
     await assert.rejects(analyze(contentClassifier, spam(), { config: { model: missing } }), /missing-model\.json does not exist/);
   });
 
+  it('uses the bands stored in the model, and the config over them', async () => {
+    const calibrated = join(fixture.root, 'calibrated.json');
+    const model = { ...modelFor(modelPath)! };
+    model.calibration = {
+      method: 'k-fold-held-out', folds: 5, heldOutHam: 500, heldOutSpam: 500, targets: DEFAULT_CALIBRATION_TARGETS,
+      thresholds: { high: 0.6, medium: 0.55, low: 0.52, slight: 0.51, ham: 0.01 },
+    };
+    saveModel(model, calibrated);
+    const s = await analyze(contentClassifier, spam(), { config: { model: calibrated } });
+    assert.deepEqual(ids(s), ['CLASSIFIER_SPAM_HIGH']);
+    const overridden = await analyze(contentClassifier, spam(), { config: { model: calibrated, thresholds: { high: 1, medium: 1, low: 1, slight: 1, ham: 0 } } });
+    assert.deepEqual(overridden, []);
+    // Without a calibration the fallback bands apply.
+    assert.equal(bandsFor({ ...model, calibration: undefined }), FALLBACK_THRESHOLDS);
+  });
+
   it('rejects thresholds out of order', () => {
     assert.throws(() => contentClassifier.config.parse({ thresholds: { high: 0.5, medium: 0.9 } }), /high ≥ medium/);
   });
@@ -96,8 +113,8 @@ describe('content-classifier model loading', () => {
 });
 
 /**
- * The shipped model (trained on SpamAssassin 2002 only) against mail a hospital receives
- * today. Legitimate mail must stay out of the bands that count (MEDIUM and HIGH); LOW is a
+ * The shipped model (SpamAssassin 2002 and the seed corpus) with its calibrated bands, against
+ * mail a hospital receives today. Legitimate mail must stay out of the bands that count (MEDIUM and HIGH); LOW is a
  * weak cue that bulk notices may reach.
  */
 describe('content-classifier with the shipped default model', { skip: !existsSync(DEFAULT_MODEL_PATH) && 'models/default.json not built' }, () => {

@@ -4,42 +4,47 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { defineAnalyzer } from '../analyzer.ts';
 import { featureValues, messageFeatures, vectorize } from '../../classifier/features.ts';
+import type { BandThresholds } from '../../classifier/calibration.ts';
 import { contributions, loadModel, score, type Model } from '../../classifier/model.ts';
 
 /**
  * A learned content model (hashed-token logistic regression, see src/classifier/) turned
  * into signals. The shipped model is trained on the 2002 SpamAssassin corpus and the
  * project's own seed corpus (corpus/seed: modern phishing, spam and business mail), never on
- * the evaluation corpora. The bands were placed on mail it never saw (TREC 2007 ham,
- * phishing_pot, and the seed corpus's own ham scored by cross-validation): at p ≥ 0.95 no
- * TREC ham and one seed ham in 633, at p ≥ 0.9 one in 500 of each, at p ≥ 0.7 one in 90
- * TREC ham and one in 20 seed ham. Short business notes (an invoice "for your business")
- * can still reach 0.97, so only p ≥ 0.98 quarantines by itself; the lower bands need other
- * evidence (the policy quarantines at 8).
- * A model trained on an organisation's own mail is better calibrated; its bands can be moved
- * in the config.
+ * the evaluation corpora.
+ *
+ * Which probability counts as "high" depends on the model, so the bands come from the model
+ * file: training scores its own mail with models that never saw it and places each band
+ * where held-out ham crosses it at a fixed rate (src/classifier/calibration.ts; 1 ham in
+ * 500 for the band that quarantines by itself, 1 in 33 for the weakest). A model without a
+ * calibration (too little training mail) uses FALLBACK_THRESHOLDS. `thresholds` in the
+ * config replaces the model's bands, for an organisation that has measured its own.
  */
 
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../../models/default.json', import.meta.url));
+
+/** For models without a calibration: cut-offs that suit a logistic model trained on a few thousand messages. */
+export const FALLBACK_THRESHOLDS: BandThresholds = { high: 0.98, medium: 0.9, low: 0.8, slight: 0.7, ham: 0.08 };
 
 const probability = z.number().min(0).max(1);
 
 const configSchema = z.object({
   /** Model file (JSON from `medshield train`); relative paths resolve from the working directory. */
   model: z.string().min(1).default(DEFAULT_MODEL_PATH),
+  /** Replaces the model's calibrated bands; keys left out keep the fallback values. */
   thresholds: z
     .object({
-      high: probability.default(0.98),
-      medium: probability.default(0.9),
-      low: probability.default(0.8),
-      slight: probability.default(0.7),
-      ham: probability.default(0.08),
+      high: probability.default(FALLBACK_THRESHOLDS.high),
+      medium: probability.default(FALLBACK_THRESHOLDS.medium),
+      low: probability.default(FALLBACK_THRESHOLDS.low),
+      slight: probability.default(FALLBACK_THRESHOLDS.slight),
+      ham: probability.default(FALLBACK_THRESHOLDS.ham),
     })
-    .prefault({})
     .refine((t) => t.high >= t.medium && t.medium >= t.low && t.low >= t.slight && t.slight > t.ham, {
       message: 'thresholds must satisfy high ≥ medium ≥ low ≥ slight > ham',
-    }),
-  /** How many of the strongest features to name in the evidence. */
+    })
+    .optional(),
+/** How many of the strongest features to name in the evidence. */
   explain: z.number().int().min(0).max(20).default(5),
 });
 
@@ -81,6 +86,11 @@ const PREFIXES: [string, string][] = [
   ['m:', 'layout'],
 ];
 
+/** The bands in force: the config's, else the model's calibration, else the fallback. */
+export function bandsFor(model: Model, configured?: BandThresholds): BandThresholds {
+  return configured ?? model.calibration?.thresholds ?? FALLBACK_THRESHOLDS;
+}
+
 /** "s:free" → `subject word "free"`: evidence is read by people. */
 export function describeFeature(name: string): string {
   for (const [prefix, label] of PREFIXES) {
@@ -96,23 +106,23 @@ export const contentClassifier = defineAnalyzer({
   signals: {
     CLASSIFIER_SPAM_HIGH: {
       weight: 8,
-      description: 'The content model is nearly certain this is spam or phishing (probability ≥ 0.98).',
+      description: 'The content model is nearly certain this is spam or phishing (its top band: about 1 legitimate message in 500 scores this high).',
     },
     CLASSIFIER_SPAM_MEDIUM: {
-      weight: 6,
-      description: 'The content model rates this as probably spam or phishing (probability ≥ 0.9).',
+      weight: 7,
+      description: 'The content model rates this as probably spam or phishing (about 1 legitimate message in 200 scores this high).',
     },
     CLASSIFIER_SPAM_LOW: {
-      weight: 4,
-      description: 'The content model leans towards spam or phishing (probability ≥ 0.8).',
+      weight: 5,
+      description: 'The content model leans towards spam or phishing (about 1 legitimate message in 100 scores this high).',
     },
     CLASSIFIER_SPAM_SLIGHT: {
       weight: 3,
-      description: 'The content model sees some spam or phishing wording (probability ≥ 0.7); newsletters and notices often land here, so it needs other evidence.',
+      description: 'The content model sees some spam or phishing wording (about 1 legitimate message in 33 scores this high); newsletters and notices often land here, so it needs other evidence.',
     },
     CLASSIFIER_HAM: {
       weight: -1.5,
-      description: 'The content model rates this as ordinary correspondence (probability ≤ 0.08).',
+      description: 'The content model rates this as ordinary correspondence (almost no spam scores this low).',
     },
   },
 
@@ -123,7 +133,7 @@ export const contentClassifier = defineAnalyzer({
     const seen = ctx.imageText ? { ...msg, text: `${msg.text}\n${ctx.imageText}` } : msg;
     const values = featureValues(messageFeatures(seen, model.features));
     const p = score(model, vectorize(values, model.features.hash));
-    const t = config.thresholds;
+    const t = bandsFor(model, config.thresholds);
     const signal =
       p >= t.high ? 'CLASSIFIER_SPAM_HIGH'
       : p >= t.medium ? 'CLASSIFIER_SPAM_MEDIUM'
@@ -137,6 +147,8 @@ export const contentClassifier = defineAnalyzer({
       .filter((c) => (spammy ? c.weight > 0 : c.weight < 0))
       .slice(0, config.explain)
       .map((c) => `${describeFeature(c.name)} ${c.weight > 0 ? '+' : ''}${c.weight.toFixed(2)}`);
-    emit(signal, `p(spam)=${p.toFixed(4)}${top.length ? `; strongest: ${top.join(', ')}` : ''}`);
+    const band = signal === 'CLASSIFIER_HAM' ? `≤ ${t.ham.toFixed(4)}`
+      : `≥ ${(signal === 'CLASSIFIER_SPAM_HIGH' ? t.high : signal === 'CLASSIFIER_SPAM_MEDIUM' ? t.medium : signal === 'CLASSIFIER_SPAM_LOW' ? t.low : t.slight).toFixed(4)}`;
+    emit(signal, `p(spam)=${p.toFixed(4)} (band ${band})${top.length ? `; strongest: ${top.join(', ')}` : ''}`);
   },
 });

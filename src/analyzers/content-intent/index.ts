@@ -65,7 +65,7 @@ const INTENT_SIGNALS: Record<ReportedIntent, { signal: string } & SignalDefiniti
   },
   SPAM_OFFER: {
     signal: 'SPAM_OFFER',
-    weight: 3,
+    weight: 4,
     description: 'Sells what bulk spam sells: casino bonuses, crypto riches, pills without a prescription, sex, instant loans, stock tips, cheap software or replicas.',
   },
   PHI_SOLICITATION: {

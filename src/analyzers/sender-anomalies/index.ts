@@ -66,7 +66,7 @@ export const senderAnomalies = defineAnalyzer({
       description: 'The From header lists several different addresses.',
     },
     FROM_INVALID: {
-      weight: 2,
+      weight: 3,
       description: 'The From header has no usable e-mail address.',
     },
     DISPLAY_NAME_ENCODED_TRICKS: {

@@ -31,7 +31,7 @@ export const spamTactics = defineAnalyzer({
   config: configSchema,
   signals: {
     OBFUSCATED_SPAM_TERM: {
-      weight: 3,
+      weight: 4,
       description: 'Spam vocabulary disguised with look-alike characters or spacing ("V1agra", "C I A L I S") so filters miss it.',
     },
     SENDER_FREE_HOSTING: {

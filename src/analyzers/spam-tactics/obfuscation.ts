@@ -12,6 +12,9 @@ export const DISGUISED_TERMS: ReadonlySet<string> = new Set([
   'nude', 'naked', 'casino', 'rolex', 'replica', 'software', 'mortgage', 'refinance', 'loan', 'diploma', 'bonus',
   'free', 'cash', 'money', 'credit', 'winner', 'prize', 'lottery', 'jackpot', 'bitcoin', 'crypto', 'dating', 'girls',
   'discount', 'offer', 'investment', 'stock',
+  // Pirated-software spam writes the product names it sells in disguise ("MlCR0S0FT 0ffice", "AD0BE").
+  'microsoft', 'office', 'adobe', 'windows', 'photoshop', 'acrobat', 'autocad', 'macromedia', 'vista',
+  'vicodin', 'hydrocodone', 'oxycontin', 'ambien', 'soma', 'watches', 'special',
 ]);
 
 const LOOKALIKE_CHARS: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e' };
@@ -40,7 +43,10 @@ export function findDisguisedTerms(text: string, max = 10): DisguisedTerm[] {
     // Plain words and plain numbers are not disguises.
     if (/^\p{L}+$/u.test(lower) || !/[a-z].*[a-z]/.test(lower)) continue;
     const term = undisguise(lower);
-    if (term !== lower && DISGUISED_TERMS.has(term)) found.push({ written, term });
+    // A lower-case l stands in for a capital I ("MlCROSOFT", "Vlagra").
+    const term2 = term.replace(/l/g, 'i');
+    const hit = DISGUISED_TERMS.has(term) ? term : /l/.test(written) && /[A-Z]/.test(written) && DISGUISED_TERMS.has(term2) ? term2 : null;
+    if (term !== lower && hit) found.push({ written, term: hit });
     if (found.length >= max) return found;
   }
   for (const m of text.matchAll(SPACED_LETTERS)) {

@@ -12,6 +12,8 @@ const DISGUISED: [string, string][] = [
   ['_R_E_P_L_I_C_A_ watches', 'replica'],
   ['Your B0NUS is waiting', 'bonus'],
   ['ph@rmacy without a visit', 'pharmacy'],
+  ['All titles: MlCR0S0FT 0ffice 2OO7 79$', 'microsoft'],
+  ['AD0BE Acrobat 8 PR0 79$', 'adobe'],
 ];
 const PLAIN: string[] = [
   'Your prescription is ready for pickup at the pharmacy on Elm Street.',
@@ -21,6 +23,8 @@ const PLAIN: string[] = [
   'Meds reconciliation is due for bed 12; Dr. O\'Neil signed off at 14:00.',
   'U.S. patients: call 1-800-555-0100. E.g. A.B.C. initials are fine.',
   'Version v1.0-rc2 of the app and the k8s cluster are up; see a11y notes and i18n.',
+  'Office 365 and Windows 11 updates install tonight; HbA1c results are in Epic.',
+  'Clinic 3 (Office 2B) and ward W12 are closed; the Sol0 pump manual is in the office.',
 ];
 
 test('disguised spam terms are found; plain words, codes and abbreviations are not', () => {
