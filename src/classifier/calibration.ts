@@ -33,7 +33,7 @@ export interface CalibrationTargets {
 }
 
 export const DEFAULT_CALIBRATION_TARGETS: CalibrationTargets = {
-  high: 0.002,
+  high: 0.0015,
   medium: 0.005,
   low: 0.01,
   slight: 0.03,

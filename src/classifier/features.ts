@@ -41,9 +41,17 @@ export interface FeatureSpec {
    * Subject bigrams are always on: subjects are short and their word order is telling.
    */
   bodyBigrams: boolean;
+  /**
+   * Words from link paths and query strings (`up:`). Off by default: in the training mail
+   * they are mostly delivery plumbing (campaign ids, "click", "email", utm_*), and the model
+   * learned whose tracking style it had seen rather than what the mail asks for. Without them
+   * phishing recall at 0.2% TREC 2007 ham false positives rose from 81% to 85% (the link's
+   * domain, TLD, scheme and count stay). Models trained before the switch keep them.
+   */
+  linkPathWords: boolean;
 }
 
-export const DEFAULT_FEATURES: FeatureSpec = { hash: DEFAULT_HASH, bodyBigrams: false };
+export const DEFAULT_FEATURES: FeatureSpec = { hash: DEFAULT_HASH, bodyBigrams: false, linkPathWords: false };
 
 /** Sorted unique bucket indices with their values; L2 norm 1 (or empty). */
 export interface SparseVector {
@@ -152,7 +160,7 @@ function addText(f: FeatureCounts, tokens: string[], wordPrefix: string, bigramP
 const DOMAIN_IN_TEXT = /^(?:[a-z][a-z0-9+.-]*:\/\/)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:[/:?#]|$)/i;
 const PATH_WORD = /[a-z]{3,20}/g;
 
-function linkFeatures(f: FeatureCounts, msg: ParsedMessage): void {
+function linkFeatures(f: FeatureCounts, msg: ParsedMessage, pathWords: boolean): void {
   const links = msg.links.slice(0, MAX_LINKS);
   const domains = new Set<string>();
   const once = new Set<string>();
@@ -178,7 +186,7 @@ function linkFeatures(f: FeatureCounts, msg: ParsedMessage): void {
       } catch {
         names.push('u:unparseable');
       }
-      for (const w of path.match(PATH_WORD) ?? []) names.push(`up:${w}`);
+      if (pathWords) for (const w of path.match(PATH_WORD) ?? []) names.push(`up:${w}`);
     }
     for (const n of names) once.add(n);
   }
@@ -220,7 +228,7 @@ function shapeFeatures(f: FeatureCounts, msg: ParsedMessage): void {
 }
 
 /** All named features of a message, with raw counts. */
-export function messageFeatures(msg: ParsedMessage, spec: Pick<FeatureSpec, 'bodyBigrams'> = DEFAULT_FEATURES): FeatureCounts {
+export function messageFeatures(msg: ParsedMessage, spec: Pick<FeatureSpec, 'bodyBigrams' | 'linkPathWords'> = DEFAULT_FEATURES): FeatureCounts {
   const f: FeatureCounts = new Map();
   const subject = tokenize(msg.subject, 64);
   if (subject.length === 0) add(f, 's:<empty>');
@@ -228,7 +236,7 @@ export function messageFeatures(msg: ParsedMessage, spec: Pick<FeatureSpec, 'bod
   // The display name only: who the mail claims to be from ("PayPal Security"), never an address.
   addText(f, tokenize(msg.from?.name ?? '', 16), 'f:', null);
   addText(f, tokenize(msg.text), 'w:', spec.bodyBigrams ? 'b:' : null);
-  linkFeatures(f, msg);
+  linkFeatures(f, msg, spec.linkPathWords);
   attachmentFeatures(f, msg);
   shapeFeatures(f, msg);
   return f;

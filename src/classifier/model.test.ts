@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_FEATURES, FEATURE_VERSION, featureValues, vectorize, type FeatureSpec } from './features.ts';
 import { contributions, loadModel, parseModel, saveModel, score, serializeModel, train, type Example } from './model.ts';
 
-const SPEC: FeatureSpec = { hash: { algorithm: 'fnv1a32', bits: 12, seed: 0 }, bodyBigrams: false };
+const SPEC: FeatureSpec = { hash: { algorithm: 'fnv1a32', bits: 12, seed: 0 }, bodyBigrams: false, linkPathWords: false };
 
 function example(words: string[], y: 0 | 1): Example {
   return { x: vectorize(featureValues(new Map(words.map((w) => [`w:${w}`, 1]))), SPEC.hash), y };
@@ -130,6 +130,8 @@ describe('model file', () => {
       writeFileSync(join(dir, 'hand.json'), JSON.stringify(file));
       const model = loadModel(join(dir, 'hand.json'));
       assert.equal(model.weights[3], 2.5);
+      // Written before features.linkPathWords existed: such models were trained with them.
+      assert.equal(model.features.linkPathWords, true);
       const p = score(model, { indices: Uint32Array.of(3), values: Float32Array.of(1) });
       assert.ok(Math.abs(p - 1 / (1 + Math.exp(-1.5))) < 1e-9);
     } finally {

@@ -154,7 +154,7 @@ export function train(examples: Example[], opts: TrainOptions = {}): Model {
   }
   return {
     featureVersion: FEATURE_VERSION,
-    features: { hash: { ...features.hash }, bodyBigrams: features.bodyBigrams },
+    features: { hash: { ...features.hash }, bodyBigrams: features.bodyBigrams, linkPathWords: features.linkPathWords },
     bias,
     weights: Float32Array.from(w),
     training: {
@@ -194,7 +194,7 @@ export function contributions(model: Model, values: Map<string, number>): { name
  * The file format, JSON:
  *   format, version: identify the file;
  *   featureVersion: the extraction the weights belong to (features.ts FEATURE_VERSION);
- *   features: { hash: { algorithm: 'fnv1a32', bits, seed }, bodyBigrams }: how feature
+ *   features: { hash: { algorithm: 'fnv1a32', bits, seed }, bodyBigrams, linkPathWords }: how feature
  *     names are made and mapped to table slots;
  *   bias: the intercept;
  *   weights: { encoding: 'float32le-base64', length: 2^bits, data }: the whole table,
@@ -245,6 +245,9 @@ export function parseModel(json: string, origin = 'model'): Model {
   const { features, weights } = file;
   const hash = features?.hash;
   if (typeof features?.bodyBigrams !== 'boolean') throw new Error(`${origin}: features.bodyBigrams missing`);
+  // Files written before the switch existed were trained with link path words.
+  const linkPathWords = features.linkPathWords ?? true;
+  if (typeof linkPathWords !== 'boolean') throw new Error(`${origin}: features.linkPathWords must be true or false`);
   if (hash?.algorithm !== 'fnv1a32' || !Number.isInteger(hash.bits) || hash.bits < 4 || hash.bits > 26 || !Number.isInteger(hash.seed)) {
     throw new Error(`${origin}: unsupported feature hashing ${JSON.stringify(hash)}`);
   }
@@ -262,7 +265,7 @@ export function parseModel(json: string, origin = 'model'): Model {
   }
   return {
     featureVersion: file.featureVersion,
-    features: { hash: { ...hash }, bodyBigrams: features.bodyBigrams },
+    features: { hash: { ...hash }, bodyBigrams: features.bodyBigrams, linkPathWords },
     bias: file.bias,
     weights: table,
     training: file.training,

@@ -113,7 +113,7 @@ describe('cross-validation', () => {
     // Each message is one token of its own and a random label: nothing generalises, so a
     // model can only be right about a message by having memorised it. In-sample scores
     // are confident; out-of-fold scores must know nothing about the message's label.
-    const spec: FeatureSpec = { hash: { algorithm: 'fnv1a32', bits: 16, seed: 0 }, bodyBigrams: false };
+    const spec: FeatureSpec = { hash: { algorithm: 'fnv1a32', bits: 16, seed: 0 }, bodyBigrams: false, linkPathWords: false };
     let state = 12345;
     const coin = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) & 1024 ? 1 : 0);
     const examples: LabelledExample[] = Array.from({ length: 60 }, (_, i) => ({

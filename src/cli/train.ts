@@ -75,13 +75,19 @@ export async function trainCommand(argv: string[]): Promise<number> {
   saveModel(model, out);
   const seconds = (performance.now() - started) / 1000;
   if (values.json) {
-    process.stdout.write(JSON.stringify({ out, seconds: Math.round(seconds * 10) / 10, ...stats }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ out, seconds: Math.round(seconds * 10) / 10, ...stats, calibration: model.calibration ?? null }, null, 2) + '\n');
   } else {
     process.stdout.write(
       `wrote ${out} (${(statSync(out).size / 1e6).toFixed(2)} MB) in ${seconds.toFixed(1)} s: ` +
         `${stats.positives} spam/phish, ${stats.negatives} ham, ${stats.skipped} unparseable skipped, ` +
-        `train log-loss ${stats.trainLogLoss.toFixed(4)}\n`,
+        `train log-loss ${stats.trainLogLoss.toFixed(4)}\n` +
+        (model.calibration
+          ? `bands from ${model.calibration.folds}-fold held-out scores: high ≥ ${t(model.calibration.thresholds.high)}, medium ≥ ${t(model.calibration.thresholds.medium)}, ` +
+            `low ≥ ${t(model.calibration.thresholds.low)}, slight ≥ ${t(model.calibration.thresholds.slight)}, ham ≤ ${t(model.calibration.thresholds.ham)}\n`
+          : 'too little mail to calibrate the bands (needs 100 of each class): the fixed bands apply\n'),
     );
   }
   return 0;
 }
+
+const t = (p: number) => p.toFixed(3);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAnalyzer, quote, type AnalyzerContext } from '../analyzer.ts';
 import type { Mailbox, ParsedMessage } from '../../parse/message.ts';
 import { domainLabel, hasIcannSuffix, hostWithin, isFreemail, registrableDomain } from '../../text/domains.ts';
+import { generatedLocalPart, writtenLocalPart } from './generated-address.ts';
 import { compileOrgWordRule, ORG_WORD_RULES } from './org-words.ts';
 
 /**
@@ -69,6 +70,10 @@ export const senderAnomalies = defineAnalyzer({
       weight: 3,
       description: 'The From header has no usable e-mail address.',
     },
+    SENDER_ADDRESS_GENERATED: {
+      weight: 2.5,
+      description: 'The sender address looks machine-generated (random mixed-case letters, or name_name_12345 on a bulk domain), as throw-away bulk senders use.',
+    },
     DISPLAY_NAME_ENCODED_TRICKS: {
       weight: 3,
       description: 'The display name contains invisible or text-direction characters, or is stuffed with emoji/punctuation, to disguise who is writing.',
@@ -99,6 +104,11 @@ export const senderAnomalies = defineAnalyzer({
     checkFreemailOrgName(from, ctx, config.extraOrgWords, freemail, listMail, emit);
     checkOrgNameExternal(from, ctx, config.minOrgLabelLength, emit);
     checkEncodedTricks(from, emit);
+    if (!listMail) {
+      const local = writtenLocalPart(msg, from.address);
+      const kind = generatedLocalPart(local, freemail(from.address));
+      if (kind) emit('SENDER_ADDRESS_GENERATED', `${quote(`${local}@${from.domain}`)}: ${kind === 'random-case' ? 'random mixed-case letters' : 'a name pattern with a serial number'}`);
+    }
   },
 });
 

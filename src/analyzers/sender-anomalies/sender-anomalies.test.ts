@@ -166,6 +166,38 @@ test('FROM_MULTIPLE and FROM_INVALID', async () => {
   assert.equal(await hits(appointmentReminder, 'FROM_INVALID'), undefined);
 });
 
+test('SENDER_ADDRESS_GENERATED: random mixed-case and serial-numbered throw-away senders', async () => {
+  for (const from of [
+    'System Administrator. <XeaLkqPl@mail.slave-example.net>',
+    'Liberty Team <DfGmlrN@power.solar-example.com>',
+    'On Behalf of Gundry MD <wiley_pagan_90234@a.offers-example.com>',
+    'Neck Serum <For_You_67028@zln-example.com>',
+  ]) {
+    const s = await hits({ from, subject: 'Hello', text: 'Hi' }, 'SENDER_ADDRESS_GENERATED');
+    assert.ok(s, from);
+    // The evidence quotes the address as written: its case is the point.
+    assert.match(s.evidence, /[A-Z]|_\d{5}/, from);
+  }
+});
+
+test('SENDER_ADDRESS_GENERATED: people, CamelCase names, ticket addresses and numbered free-mail are fine', async () => {
+  for (const from of [
+    'Do Not Use <DoNotUse@example.org>',
+    'eBay <eBayInternetMarketing@ebay-example.com>',
+    'Dr John McDonald <DrJohnMcDonald@stmarys-health.org>',
+    'J Smith <JSmith@stmarys-health.org>',
+    'HR <noreplyHR@stmarys-health.org>',
+    'Maria Lopez <maria_lopez_1984@gmail.com>',
+    'Maria Lopez <maria_lopez_19841@gmail.com>',
+    'Service Desk <ticket_102345@helpdesk.stmarys-health.org>',
+  ]) {
+    assert.equal(await hits({ from, subject: 'Hello', text: 'Hi' }, 'SENDER_ADDRESS_GENERATED'), undefined, from);
+  }
+  assert.equal(await hits(patientFromGmail, 'SENDER_ADDRESS_GENERATED'), undefined);
+  // List mail: the list's own addressing scheme is not the sender's choice.
+  assert.equal(await hits({ ...listPost, from: 'List <XeaLkqPl@lists.example.org>' }, 'SENDER_ADDRESS_GENERATED'), undefined);
+});
+
 test('DISPLAY_NAME_ENCODED_TRICKS: hidden, reversed, mixed-script and ornamented names', async () => {
   const rtl = await hits({ from: 'Invoice\u202Efdp.exe <billing@vendor-example.com>' }, 'DISPLAY_NAME_ENCODED_TRICKS');
   assert.equal(rtl?.score, 3);
