@@ -126,7 +126,8 @@ async function openPreview(page: Page, m: SentMessage) {
   // A screenshot makes the browser lay out and paint the frame, which is when CSS images
   // and fonts would be requested; then wait until the network has been quiet.
   await page.screenshot();
-  await page.waitForLoadState('networkidle');
+  // Quiet network can take long on a loaded CI host (the suite runs two files at a time).
+  await page.waitForLoadState('networkidle', { timeout: 60_000 });
   return { iframe, frame: fr };
 }
 

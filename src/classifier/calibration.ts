@@ -5,7 +5,7 @@
  * same mail scores 0.97 under one model and 0.80 under another, so fixed cut-offs are right
  * for one model only. Training therefore holds part of its own mail out (k-fold), scores it
  * with models that never saw it, and places each band where held-out ham crosses it at a
- * chosen rate: the strongest band (which quarantines by itself) at 1 ham in 500, the
+ * chosen rate: the strongest band (which quarantines by itself) at 1 ham in 670, the
  * weakest (which needs other evidence) at 1 in 33. The ham band starts where almost no
  * held-out spam scores lower. The targets are rates of the training ham; mail from another
  * era or organisation sits further out (see docs and `medshield eval`), which is why only

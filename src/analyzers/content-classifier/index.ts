@@ -16,7 +16,7 @@ import { contributions, loadModel, score, type Model } from '../../classifier/mo
  * Which probability counts as "high" depends on the model, so the bands come from the model
  * file: training scores its own mail with models that never saw it and places each band
  * where held-out ham crosses it at a fixed rate (src/classifier/calibration.ts; 1 ham in
- * 500 for the band that quarantines by itself, 1 in 33 for the weakest). A model without a
+ * 670 for the band that quarantines by itself, 1 in 33 for the weakest). A model without a
  * calibration (too little training mail) uses FALLBACK_THRESHOLDS. `thresholds` in the
  * config replaces the model's bands, for an organisation that has measured its own.
  */
@@ -106,7 +106,7 @@ export const contentClassifier = defineAnalyzer({
   signals: {
     CLASSIFIER_SPAM_HIGH: {
       weight: 8,
-      description: 'The content model is nearly certain this is spam or phishing (its top band: about 1 legitimate message in 500 scores this high).',
+      description: 'The content model is nearly certain this is spam or phishing (its top band: about 1 legitimate message in 670 scores this high).',
     },
     CLASSIFIER_SPAM_MEDIUM: {
       weight: 7,

@@ -95,9 +95,12 @@ const CALLBACK_SIGNALS: Record<string, SignalDefinition> = {
  */
 const STRANGER_SIGNALS: Record<string, SignalDefinition> = {
   PHI_REQUEST_FROM_STRANGER: {
-    weight: 2,
+    // Routes the message to the verification protocol (the policy's hold rule) rather than
+    // adding suspicion: a plausible payer asking for a date of birth should be verified by
+    // phone, not quarantined because its wording is a little like spam.
+    weight: 0.5,
     description:
-      'The request for patient or personal data comes from an address the organisation has never received mail from and that nobody in the organisation has ever written to (nor to its domain).',
+      'The request for patient or personal data comes from an address the organisation has never received mail from and that nobody in the organisation has ever written to (nor to its domain); it sends the message to verification.',
   },
 };
 

@@ -14,7 +14,7 @@ export const DISGUISED_TERMS: ReadonlySet<string> = new Set([
   'discount', 'offer', 'investment', 'stock',
   // Pirated-software spam writes the product names it sells in disguise ("MlCR0S0FT 0ffice", "AD0BE").
   'microsoft', 'office', 'adobe', 'windows', 'photoshop', 'acrobat', 'autocad', 'macromedia', 'vista',
-  'vicodin', 'hydrocodone', 'oxycontin', 'ambien', 'soma', 'watches', 'special',
+  'vicodin', 'hydrocodone', 'oxycontin', 'ambien', 'soma', 'watches', 'special', 'hot',
 ]);
 
 const LOOKALIKE_CHARS: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e' };
@@ -38,7 +38,8 @@ function undisguise(token: string): string {
 export function findDisguisedTerms(text: string, max = 10): DisguisedTerm[] {
   const found: DisguisedTerm[] = [];
   for (const m of text.matchAll(CANDIDATE)) {
-    const written = m[0].replace(/^[.\-*_!]+|[.\-*_]+$/g, '');
+    // Trailing "!" is punctuation ("Cial!s!"), not a letter stand-in.
+    const written = m[0].replace(/^[.\-*_!]+|[.\-*_!]+$/g, '');
     const lower = written.toLowerCase();
     // Plain words and plain numbers are not disguises.
     if (/^\p{L}+$/u.test(lower) || !/[a-z].*[a-z]/.test(lower)) continue;

@@ -14,6 +14,8 @@ const DISGUISED: [string, string][] = [
   ['ph@rmacy without a visit', 'pharmacy'],
   ['All titles: MlCR0S0FT 0ffice 2OO7 79$', 'microsoft'],
   ['AD0BE Acrobat 8 PR0 79$', 'adobe'],
+  ['The primrose path is hereabout with Cial!s!', 'cialis'],
+  ['h0t girls who are ready for you', 'hot'],
 ];
 const PLAIN: string[] = [
   'Your prescription is ready for pickup at the pharmacy on Elm Street.',
