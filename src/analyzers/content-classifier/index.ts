@@ -44,7 +44,7 @@ const configSchema = z.object({
       message: 'thresholds must satisfy high ≥ medium ≥ low ≥ slight > ham',
     })
     .optional(),
-/** How many of the strongest features to name in the evidence. */
+  /** How many of the strongest features to name in the evidence. */
   explain: z.number().int().min(0).max(20).default(5),
 });
 
@@ -85,6 +85,13 @@ const PREFIXES: [string, string][] = [
   ['a:', 'attachment'],
   ['m:', 'layout'],
 ];
+
+const BAND_OF: Record<string, keyof BandThresholds> = {
+  CLASSIFIER_SPAM_HIGH: 'high',
+  CLASSIFIER_SPAM_MEDIUM: 'medium',
+  CLASSIFIER_SPAM_LOW: 'low',
+  CLASSIFIER_SPAM_SLIGHT: 'slight',
+};
 
 /** The bands in force: the config's, else the model's calibration, else the fallback. */
 export function bandsFor(model: Model, configured?: BandThresholds): BandThresholds {
@@ -147,8 +154,7 @@ export const contentClassifier = defineAnalyzer({
       .filter((c) => (spammy ? c.weight > 0 : c.weight < 0))
       .slice(0, config.explain)
       .map((c) => `${describeFeature(c.name)} ${c.weight > 0 ? '+' : ''}${c.weight.toFixed(2)}`);
-    const band = signal === 'CLASSIFIER_HAM' ? `≤ ${t.ham.toFixed(4)}`
-      : `≥ ${(signal === 'CLASSIFIER_SPAM_HIGH' ? t.high : signal === 'CLASSIFIER_SPAM_MEDIUM' ? t.medium : signal === 'CLASSIFIER_SPAM_LOW' ? t.low : t.slight).toFixed(4)}`;
+    const band = spammy ? `≥ ${t[BAND_OF[signal]].toFixed(4)}` : `≤ ${t.ham.toFixed(4)}`;
     emit(signal, `p(spam)=${p.toFixed(4)} (band ${band})${top.length ? `; strongest: ${top.join(', ')}` : ''}`);
   },
 });
