@@ -31,11 +31,12 @@ if (errors.length) {
 const work = mkdtempSync(join(tmpdir(), 'medshield-seed-'));
 try {
   for (const m of messages) {
-    const dir = join(work, 'seed', m.label);
+    // corpus/seed/<label>: the model file records its sources as their last two path segments.
+    const dir = join(work, 'corpus', 'seed', m.label);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${m.id}.eml`), await composeSeedMessage(m));
   }
-  const { model, stats } = await trainFromDirs([spamassassin, join(work, 'seed')], {
+  const { model, stats } = await trainFromDirs([spamassassin, join(work, 'corpus', 'seed')], {
     onProgress: (done, total) => {
       if (process.stderr.isTTY && (done % 200 === 0 || done === total)) process.stderr.write(`\rparsing ${done}/${total}\x1b[K`);
     },

@@ -178,14 +178,26 @@ export function calibrateOnHeldOut(examples: LabelledExample[], opts: TrainOptio
   const ham = examples.filter((e) => e.label === 'ham').length;
   if (ham < MIN_HELD_OUT_PER_CLASS || examples.length - ham < MIN_HELD_OUT_PER_CLASS) return null;
   const foldOf = stratifiedFolds(examples, k, (opts.seed ?? DEFAULT_TRAIN.seed) + 1);
-  const predictions: { y: 0 | 1; probability: number }[] = [];
-  for (let f = 0; f < k; f++) {
-    const model = train(toTrainingExamples(examples.filter((e) => foldOf.get(e.path) !== f)), opts);
-    for (const e of examples) {
-      if (foldOf.get(e.path) === f) predictions.push({ y: e.label === 'ham' ? 0 : 1, probability: score(model, e.x) });
-    }
-  }
+  // Plain fold models: calibrating each of them too would only repeat this, k levels deep.
+  const folds = modelsPerFold(examples, k, foldOf, (set) => train(toTrainingExamples(set), opts));
+  const predictions = folds.flatMap(({ model, testSet }) =>
+    testSet.map((e) => ({ y: (e.label === 'ham' ? 0 : 1) as 0 | 1, probability: score(model, e.x) })),
+  );
   return calibrate(predictions, k);
+}
+
+/** For each fold, a model fitted on every other fold, with the fold it must score. */
+function modelsPerFold(
+  examples: LabelledExample[],
+  k: number,
+  foldOf: Map<string, number>,
+  fit: (trainSet: LabelledExample[]) => Model,
+): { fold: number; trainSet: LabelledExample[]; testSet: LabelledExample[]; model: Model }[] {
+  return Array.from({ length: k }, (_, fold) => {
+    const trainSet = examples.filter((e) => foldOf.get(e.path) !== fold);
+    const testSet = examples.filter((e) => foldOf.get(e.path) === fold);
+    return { fold, trainSet, testSet, model: fit(trainSet) };
+  });
 }
 
 export async function trainFromDirs(dirs: string[], opts: TrainFromDirsOptions = {}): Promise<{ model: Model; stats: TrainingStats }> {
@@ -251,12 +263,9 @@ export function crossValidateExamples(
 ): Omit<CrossValidation, 'skipped'> {
   const predictions: CrossValidationPrediction[] = [];
   const folds: CrossValidationFold[] = [];
-  for (let f = 0; f < k; f++) {
-    const trainSet = examples.filter((e) => foldOf.get(e.path) !== f);
-    const testSet = examples.filter((e) => foldOf.get(e.path) === f);
-    const model = trainOnExamples(trainSet, opts);
-    for (const e of testSet) predictions.push({ path: e.path, label: e.label, fold: f, probability: score(model, e.x) });
-    folds.push({ fold: f, trainPaths: trainSet.map((e) => e.path), testPaths: testSet.map((e) => e.path), model });
+  for (const { fold, trainSet, testSet, model } of modelsPerFold(examples, k, foldOf, (set) => trainOnExamples(set, opts))) {
+    for (const e of testSet) predictions.push({ path: e.path, label: e.label, fold, probability: score(model, e.x) });
+    folds.push({ fold, trainPaths: trainSet.map((e) => e.path), testPaths: testSet.map((e) => e.path), model });
   }
   predictions.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { k, predictions, folds };

@@ -44,10 +44,11 @@ export function findDisguisedTerms(text: string, max = 10): DisguisedTerm[] {
     // Plain words and plain numbers are not disguises.
     if (/^\p{L}+$/u.test(lower) || !/[a-z].*[a-z]/.test(lower)) continue;
     const term = undisguise(lower);
-    // A lower-case l stands in for a capital I ("MlCROSOFT", "Vlagra").
-    const term2 = term.replace(/l/g, 'i');
-    const hit = DISGUISED_TERMS.has(term) ? term : /l/.test(written) && /[A-Z]/.test(written) && DISGUISED_TERMS.has(term2) ? term2 : null;
-    if (term !== lower && hit) found.push({ written, term: hit });
+    if (term === lower) continue;
+    // In capitals a lower-case l stands in for I ("MlCR0S0FT").
+    const readings = /[A-Z]/.test(written) ? [term, term.replace(/l/g, 'i')] : [term];
+    const hit = readings.find((r) => DISGUISED_TERMS.has(r));
+    if (hit) found.push({ written, term: hit });
     if (found.length >= max) return found;
   }
   for (const m of text.matchAll(SPACED_LETTERS)) {
