@@ -126,11 +126,17 @@ async function openPreview(page: Page, m: SentMessage) {
   // A screenshot makes the browser lay out and paint the frame, which is when CSS images
   // and fonts would be requested; then wait until the network has been quiet.
   await page.screenshot();
-  // On a loaded host the console's own requests may never leave half a second of quiet;
-  // waiting is only to give late loads a chance to be issued. Every request that leaves
-  // the origin is recorded by watch() whether or not the network ever settles.
-  await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
+  await settle(page);
   return { iframe, frame: fr };
+}
+
+/**
+ * Gives late loads a chance to be issued. On a loaded host the console's own requests may
+ * never leave half a second of quiet, so this is best effort: every request that leaves the
+ * origin is recorded by watch() whether or not the network ever settles.
+ */
+async function settle(page: Page) {
+  await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
 }
 
 describe('safe preview of hostile mail, in a browser', { timeout: 180_000 }, () => {
@@ -191,7 +197,7 @@ describe('safe preview of hostile mail, in a browser', { timeout: 180_000 }, () 
         for (let i = 0; i < n; i++) await links.nth(i).click();
         await frameDoc.getByText(which === 'fixture' ? 'Verify' : 'Confirm identity').first().click().catch(() => undefined);
         await page.screenshot();
-        await page.waitForLoadState('networkidle');
+        await settle(page);
         assert.equal(page.url(), detailUrl, 'the console did not navigate');
         assert.equal(frame.url(), 'about:srcdoc', 'the preview did not navigate');
         assert.equal(w.popups, 0, 'no window opened');
@@ -227,7 +233,7 @@ describe('safe preview of hostile mail, in a browser', { timeout: 180_000 }, () 
       const text = (await refused.textContent()) ?? '';
       for (const what of ['<script>', '<form>', '<a>', '<iframe>', 'onload handler', 'javascript: URL', '<meta http-equiv="refresh">']) assert.ok(text.includes(what), `names ${what}: ${text}`);
       assert.equal(await page.locator('iframe').count(), 0);
-      await page.waitForLoadState('networkidle');
+      await settle(page);
       assert.deepEqual(await w.offOriginLoads(), []);
       assert.deepEqual(beacon.hits, []);
     } finally {
@@ -269,7 +275,7 @@ describe('safe preview of hostile mail, in a browser', { timeout: 180_000 }, () 
       await iframe.hover();
       await page.mouse.wheel(0, 200);
       await page.screenshot();
-      await page.waitForLoadState('networkidle');
+      await settle(page);
       assert.deepEqual(await w.offOriginLoads(), [], 'the page loaded nothing from another origin');
       assert.deepEqual(beacon.hits, [], 'the beacon received nothing');
       for (const what of ['img.png', 'body-bg.png', 'font.woff2', 'video.mp4']) assert.ok(ownPolicyRefusals.some((t) => t.includes(what)), `the preview's own CSP refused ${what}`);

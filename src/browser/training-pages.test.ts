@@ -176,7 +176,7 @@ describe('simulation and training pages in a browser', { timeout: 240_000 }, () 
       ],
       async (page) => {
         await page.locator('main .panel, main table').first().waitFor();
-        await page.waitForLoadState('networkidle');
+        await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined); // only for a settled screenshot
       },
     );
     await asUser(browser, f.baseUrl, f.users.viewer, async (page) => {

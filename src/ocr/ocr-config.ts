@@ -19,6 +19,11 @@ export const ocrConfigSchema = z
      * screenshot is what this bound spares.
      */
     minTextChars: z.number().int().nonnegative().default(2000),
+    /**
+     * Pictures the HTML body embeds (cid:) and shows are read whatever the length of the
+     * text: image spam hides its picture among thousands of characters of filler.
+     */
+    readEmbeddedPictures: z.boolean().default(true),
     /** Smaller images are icons, spacers and tracking pixels, not messages. */
     minImageBytes: z.number().int().nonnegative().default(5 * 1024),
     minWidth: z.number().int().positive().default(100),

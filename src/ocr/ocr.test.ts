@@ -103,24 +103,42 @@ test('a large picture that is only a few pixels high (a divider) is skipped', as
   assert.match(selection.skipped[0], /800×20 px, smaller than 100×40/);
 });
 
-test('a long letter skips OCR even with a big picture in it', async () => {
-  const newsletter = await parse({
+const GALA_TEXT = `<p>Thanks to 420 guests and our sponsors, this year's Spring Gala raised $310,000 for the new
+      neonatal intensive care unit. Photos from the evening are on the Foundation's page, and the
+      NICU construction timeline will be shared in the next newsletter.</p>
+      ${'<p>Our volunteers, nurses, physicians and donors made the evening possible: the silent auction, the string quartet from the conservatory, the raffle for the weekend on the Cape and the stories of three NICU families who spoke about the months their babies spent with us. Every table was sponsored, and the Foundation will write to each sponsor with a report on how the funds are spent as the new unit is built.</p>'.repeat(5)}`;
+
+test('a long letter skips OCR of a picture it only attaches', async () => {
+  const letter = await parse({
     from: 'St Marys Foundation <foundation@stmarys-health.org>',
     subject: 'Spring Gala: thank you',
-    html: `<h1>Thank you for a wonderful evening</h1>
-      <img src="cid:gala@x">
-      <p>Thanks to 420 guests and our sponsors, this year's Spring Gala raised $310,000 for the new
-      neonatal intensive care unit. Photos from the evening are on the Foundation's page, and the
-      NICU construction timeline will be shared in the next newsletter. We look forward to seeing
-      you at the Summer Fun Run on June 14.</p>
-      ${'<p>Our volunteers, nurses, physicians and donors made the evening possible: the silent auction, the string quartet from the conservatory, the raffle for the weekend on the Cape and the stories of three NICU families who spoke about the months their babies spent with us. Every table was sponsored, and the Foundation will write to each sponsor with a report on how the funds are spent as the new unit is built.</p>'.repeat(5)}`,
-    attachments: [{ filename: 'gala.png', contentType: 'image/png', content: CALLBACK_LURE, contentId: 'gala@x' }],
+    html: `<h1>Thank you for a wonderful evening</h1>${GALA_TEXT}`,
+    attachments: [{ filename: 'gala.png', contentType: 'image/png', content: CALLBACK_LURE }],
   });
-  const selection = selectImagesForOcr(newsletter, config);
+  const selection = selectImagesForOcr(letter, config);
   assert.equal(selection.candidates.length, 0);
   assert.match(selection.skipped[0], /characters of text/);
-  const r = await extractImageText(newsletter, config, soon());
+  const r = await extractImageText(letter, config, soon());
   assert.equal(r.images, 0);
+});
+
+test('a picture the body embeds is read however much text surrounds it (image spam hides among filler); configurable', async () => {
+  const filler = await parse({
+    from: 'Offers <news@example.net>',
+    subject: 'Enjoy it as i do',
+    html: `<p><a href="http://example.net/"><img src="cid:gala@x"></a></p>${GALA_TEXT}`,
+    attachments: [{ filename: 'x.png', contentType: 'image/png', content: CALLBACK_LURE, contentId: 'gala@x' }],
+  });
+  assert.equal(selectImagesForOcr(filler, config).candidates.length, 1);
+  const r = await extractImageText(filler, config, soon());
+  assert.equal(r.images, 1);
+  assert.match(r.text, /call/i);
+
+  const textOnly = ocrConfigSchema.parse({ ...config, readEmbeddedPictures: false });
+  const selection = selectImagesForOcr(filler, textOnly);
+  assert.equal(selection.candidates.length, 0);
+  assert.deepEqual(selection.skipped, [selection.skipped[0]]);
+  assert.match(selection.skipped[0], /characters of text/);
 });
 
 test('remote images are never fetched, only recorded', async () => {

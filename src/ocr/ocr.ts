@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
 import sharp from 'sharp';
 import Tesseract from 'tesseract.js';
-import type { ParsedMessage } from '../parse/message.ts';
+import type { ImageRef, ParsedMessage } from '../parse/message.ts';
 import { readImageSize, type ImageFormat, type ImageSize } from './image-size.ts';
 import type { OcrConfig } from './ocr-config.ts';
 
@@ -316,17 +316,35 @@ export function substantialImage(content: Buffer | undefined, config: OcrConfig)
   return { size };
 }
 
+/** Does the HTML body show this picture where the reader looks (not merely attach it)? */
+export function displayedByHtml(msg: ParsedMessage, img: ImageRef): boolean {
+  if (img.kind === 'remote' || img.kind === 'data') return true;
+  if (img.kind !== 'inline') return false;
+  // A cid: reference whose part is missing still shows (as a broken picture) where the HTML put it.
+  if (!img.content) return true;
+  const html = msg.html.toLowerCase();
+  return msg.attachments.some((a) => a.content === img.content && !!a.contentId && html.includes(`cid:${a.contentId.toLowerCase()}`));
+}
+
 /**
  * OCR is worth its cost only where the words are in the pictures: image-heavy mail with
- * little text. Mail with a real text body says what it says in text already.
+ * little text, and pictures embedded in the body itself. Image spam wraps its picture in
+ * a few thousand characters of filler (novel excerpts, news headlines, word salad) so
+ * that text filters read an innocent letter; the picture it shows is where its message
+ * is. A screenshot attached to long correspondence is what the text bound spares.
  */
 export function selectImagesForOcr(msg: ParsedMessage, config: OcrConfig): OcrSelection {
   const skipped: string[] = [];
   const chars = visibleTextChars(msg);
-  if (chars >= config.minTextChars) return { candidates: [], skipped: [`${chars} characters of text, OCR not needed`] };
+  const longText = chars >= config.minTextChars;
   const seen = new Set<string>();
   const found: OcrCandidate[] = [];
   for (const img of msg.images) {
+    if (longText && !(config.readEmbeddedPictures && img.kind === 'inline' && displayedByHtml(msg, img))) {
+      const why = `${chars} characters of text, OCR not needed`;
+      if (!skipped.includes(why)) skipped.push(why);
+      continue;
+    }
     const verdict = substantialImage(img.content, config);
     if ('skip' in verdict) {
       skipped.push(verdict.skip);

@@ -143,6 +143,30 @@ test('text read from images counts, unless image text is switched off', async ()
   assert.deepEqual(await analyze(contentIntent, mail, { ctx: { imageText: ocr }, config: { includeImageText: false } }), []);
 });
 
+test('OFFER_IN_IMAGE: the pitch is in the picture while the text is filler', async () => {
+  const filler = 'am i much changed since you first knew me? she asked. they were interesting and i met a lot of people by the riverside.';
+  const mail = { subject: 'Enjoy it as i do', html: `<a href="http://rx-example.org/"><img src="cid:a"></a><p>${filler}</p>`, text: filler };
+  const ocr = 'Lowest Price Guarantee. Viagra 100mg Only $2.00 per pill. Tramadol 50 mg Only $0.99 per pill';
+  const s = await analyze(contentIntent, mail, { ctx: { imageText: ocr } });
+  assert.ok(has(s, 'SPAM_OFFER'));
+  assert.match(s.find((x) => x.id === 'OFFER_IN_IMAGE')?.evidence ?? '', /^in the picture: .*per pill/);
+  // The same offer in the text is SPAM_OFFER alone; a harmless picture adds nothing.
+  assert.ok(!has(await analyze(contentIntent, { ...mail, text: `${filler} ${ocr}` }), 'OFFER_IN_IMAGE'));
+  assert.ok(!has(await analyze(contentIntent, { ...mail, text: `${filler} ${ocr}` }, { ctx: { imageText: 'Spring Gala 2024' } }), 'OFFER_IN_IMAGE'));
+  assert.deepEqual(await analyze(contentIntent, mail, { ctx: { imageText: ocr }, config: { includeImageText: false } }), []);
+});
+
+test('SPAM_OFFER: each further distinct pitch adds 30% of the weight, up to 60%', async () => {
+  const one = await analyze(contentIntent, { subject: 'Hi', text: 'Buy Cialis online.' });
+  const three = await analyze(contentIntent, {
+    subject: 'Hi',
+    text: 'Our offshore pharmacy is open. Buy Cialis online. No prescription needed! Penis enlargement pills too. Free spins on your first deposit.',
+  });
+  const weight = (s: Signal[]) => s.find((x) => x.id === 'SPAM_OFFER')?.score;
+  assert.equal(weight(one), 5);
+  assert.equal(weight(three), 8);
+});
+
 test('weak phrases earn the configured share of the weight', async () => {
   const mail = { subject: 'Reminder', text: 'Your password expires in 3 days.' };
   assert.equal((await analyze(contentIntent, mail)).find((x) => x.id === 'CREDENTIAL_REQUEST')?.score, 1);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineAnalyzer, quote } from '../analyzer.ts';
 import type { ImageRef, ParsedMessage } from '../../parse/message.ts';
 import { ocrConfigSchema } from '../../ocr/ocr-config.ts';
-import { substantialImage, visibleTextChars } from '../../ocr/ocr.ts';
+import { displayedByHtml, substantialImage, visibleTextChars } from '../../ocr/ocr.ts';
 
 /**
  * Mail that shows its message as a picture. Text filters read nothing in it, which is
@@ -49,14 +49,6 @@ export function imageOnlyBody(msg: ParsedMessage, config: ImageTextConfig): Imag
   return null;
 }
 
-function displayedByHtml(msg: ParsedMessage, img: ImageRef): boolean {
-  if (img.kind === 'remote' || img.kind === 'data') return true;
-  if (img.kind !== 'inline') return false;
-  // A cid: reference whose part is missing still shows (as a broken picture) where the HTML put it.
-  if (!img.content) return true;
-  const html = msg.html.toLowerCase();
-  return msg.attachments.some((a) => a.content === img.content && !!a.contentId && html.includes(`cid:${a.contentId.toLowerCase()}`));
-}
 
 function describeIfSubstantial(img: ImageRef, config: ImageTextConfig): string | null {
   if (img.content && img.content.length > 0) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAnalyzer, quote, type AnalyzerContext } from '../analyzer.ts';
 import type { Mailbox, ParsedMessage } from '../../parse/message.ts';
 import { domainLabel, hasIcannSuffix, hostWithin, isFreemail, registrableDomain } from '../../text/domains.ts';
+import { fakeReplyPrefix } from './fake-reply.ts';
 import { generatedLocalPart, writtenLocalPart } from './generated-address.ts';
 import { compileOrgWordRule, ORG_WORD_RULES } from './org-words.ts';
 
@@ -74,6 +75,10 @@ export const senderAnomalies = defineAnalyzer({
       weight: 2.5,
       description: 'The sender address looks machine-generated (random mixed-case letters, or name_name_12345 on a bulk domain), as throw-away bulk senders use.',
     },
+    FAKE_REPLY: {
+      weight: 3,
+      description: 'The subject says "Re:" or "Fwd:" but the message answers nothing: no threading headers and nothing quoted. Bulk mail dresses up as a conversation this way.',
+    },
     DISPLAY_NAME_ENCODED_TRICKS: {
       weight: 3,
       description: 'The display name contains invisible or text-direction characters, or is stuffed with emoji/punctuation, to disguise who is writing.',
@@ -105,6 +110,8 @@ export const senderAnomalies = defineAnalyzer({
     checkOrgNameExternal(from, ctx, config.minOrgLabelLength, emit);
     checkEncodedTricks(from, emit);
     if (!listMail) {
+      const prefix = fakeReplyPrefix(msg);
+      if (prefix) emit('FAKE_REPLY', `subject starts ${quote(prefix)}, but there is no In-Reply-To or References header and nothing is quoted`);
       const local = writtenLocalPart(msg, from.address);
       const kind = generatedLocalPart(local, freemail(from.address));
       if (kind) emit('SENDER_ADDRESS_GENERATED', `${quote(`${local}@${from.domain}`)}: ${kind === 'random-case' ? 'random mixed-case letters' : 'a name pattern with a serial number'}`);

@@ -221,3 +221,27 @@ test('DISPLAY_NAME_ENCODED_TRICKS: real names in any script are fine', async () 
     assert.equal(await hits({ from }, 'DISPLAY_NAME_ENCODED_TRICKS'), undefined, from);
   }
 });
+
+test('FAKE_REPLY: a reply or forward prefix on mail that answers and quotes nothing', async () => {
+  for (const subject of ['Re:', 'RE: Your order', 'Fwd: Pharmacy bulletin', 'AW: Rechnung', '[Mhln] Re: hello']) {
+    const s = await hits({ from: 'Ann Moore <ann@offers-example.com>', subject, text: 'VIAGRA! Visit our store online: http://offers-example.com/' }, 'FAKE_REPLY');
+    assert.ok(s, subject);
+    assert.match(s.evidence, /In-Reply-To/);
+  }
+});
+
+test('FAKE_REPLY: real replies and forwards carry threading headers or quote what they answer', async () => {
+  const from = 'Dr Ana Ruiz <aruiz@stmarys-health.org>';
+  const threaded = { from, subject: 'Re: rota', text: 'Fine by me.', headers: { 'In-Reply-To': '<a1@stmarys-health.org>' } };
+  const referenced = { from, subject: 'RE: rota', text: 'Fine by me.', headers: { References: '<a1@stmarys-health.org>' } };
+  const quoted = { from, subject: 'Re: rota', text: 'Fine by me.\n\nOn Mon, 3 Jun 2024, Tom wrote:\n> Can you swap Friday?' };
+  const outlook = { from, subject: 'RE: rota', text: 'Fine by me.\n\nFrom: Tom Lee\nSent: Monday, June 3, 2024 9:12 AM\nTo: Ana Ruiz\nSubject: rota' };
+  const forwarded = { from, subject: 'Fwd: CME credits', text: 'FYI\n\n---------- Forwarded message ---------\nFrom: CME Office' };
+  const html = { from, subject: 'Re: rota', html: '<p>Fine by me.</p><blockquote>Can you swap Friday?</blockquote>' };
+  const notAPrefix = { from, subject: 'Regarding the rota', text: 'Fine by me.' };
+  for (const m of [threaded, referenced, quoted, outlook, forwarded, html, notAPrefix]) {
+    assert.equal(await hits(m, 'FAKE_REPLY'), undefined, m.subject);
+  }
+  // List software drops threading headers on digests; list mail is left out.
+  assert.equal(await hits({ ...listPost, subject: 'Re: meeting' }, 'FAKE_REPLY'), undefined);
+});

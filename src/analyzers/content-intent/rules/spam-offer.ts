@@ -34,10 +34,30 @@ export const SPAM_OFFER_RULES: IntentRule[] = [
     {
       name: 'pills-no-prescription',
       strength: 'strong',
-      anchors: ['prescription', 'pharmacy', 'pharmacies', 'viagra', 'cialis', 'levitra', 'valium', 'xanax', 'phentermine', 'tramadol', 'ambien', 'soma', 'vicodin', 'propecia', 'pills', 'tabs', 'meds', 'enlarge', 'hgh', 'erectile', 'pounds', 'lbs'],
-      pattern: String.raw`\bno (?:doctor'?s? )?prescription (?:needed|required|necessary)\b|\b(?:buy|order|purchase|shop)\b[^.\n]{0,40}\bwithout (?:a |any )?prescription\b|\bwithout (?:a |any )?prescription\b[^.\n]{0,30}\b(?:shipping|delivered|cheap|discount|order)|\b(?:online|canadian|discount|internet) (?:pharmacy|pharmacies|drugstore|meds)\b|\b(?:generic )?(?:viagra|cialis|levitra)(?: soft| professional| super)?(?: tabs)? (?:[-–:]|at|from|for|only) ?\$ ?\d|\bsoft tabs\b|\b(?:penis|male) enlarge(?:ment)?\b|\benlarge(?:ment)? (?:pills|patch)\b|\bhgh\b|\b(?:lose|drop|shed) (?:up to )?\d+ ?(?:lbs|pounds|kg|kilos) (?:in|within) \d+ (?:days|weeks)\b|\bcheap (?:meds|pills|viagra|cialis)\b|\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia)\b[^.\n]{0,50}\b(?:cut rates?|per (?:pill|dose|tab(?:let)?)|lowest prices?|bargain prices?|discount|save (?:up to )?\d+ ?%|order (?:now|today|online)|overnight (?:shipping|delivery))|\b(?:cut rates?|lowest prices?|bargain prices?|order (?:now|online)|discount)\b[^.\n]{0,40}\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia)\b`,
-      positives: ['Buy meds online, no prescription needed!', 'Would you like Viagra at cut rates?', 'Xanax, Valium, Ambien - lowest prices, overnight delivery', 'Order now: Cialis only $2.10 per pill', 'Canadian pharmacy - Cialis Soft Tabs - $5.78', 'Generic Viagra from $1.99', 'Lose 20 lbs in 14 days without diet'],
-      negatives: ['Your prescription is ready at the pharmacy.', 'Our bariatric program helps patients lose weight safely.', 'Do not take pills without a prescription from your doctor.', 'Patients on tramadol should be reviewed before discharge; order a urine screen.', 'The formulary now lists generic Cialis for BPH.'],
+      anchors: ['prescription', 'no_pres', 'no-pres', 'n0_pres', 'pharmacy', 'pharmacies', 'canadian', 'certified', 'online', 'discount', 'internet', 'web', 'offshore', 'viagra', 'cialis', 'levitra', 'valium', 'xanax', 'phentermine', 'tramadol', 'ambien', 'soma', 'vicodin', 'propecia', 'pills', 'tabs', 'meds', 'enlarge', 'hgh', 'erectile', 'pounds', 'lbs'],
+      pattern: String.raw`\bno (?:doctor'?s? )?prescription (?:needed|required|necessary)\b|\bn[o0][_-]pres(?:cripti[o0]n)?[_ -](?:needed|required)\b|\b(?:buy|order|purchase|shop)\b[^.\n]{0,40}\bwithout (?:a |any )?prescription\b|\bwithout (?:a |any )?prescription\b[^.\n]{0,30}\b(?:shipping|delivered|cheap|discount|order)|\b(?:canadian|discount|internet|web|offshore) ?(?:pharmacy|pharmacies|drugstores?|meds)\b|\b(?:certified|cheap|cheapest|best|#1|our new|most complete|discount) (?:online|on-line|internet|web) ?(?:pharmacy|pharmacies|drugstores?)\b|\bonline meds\b|\b(?:generic )?(?:viagra|cialis|levitra)(?: soft| professional| super)?(?: tabs)? (?:[-–:]|at|from|for|only) ?\$ ?\d|\bsoft tabs\b|\b(?:penis|male) enlarge(?:ment)?\b|\benlarge(?:ment)? (?:pills|patch)\b|\bhgh\b|\b(?:lose|drop|shed) (?:up to )?\d+ ?(?:lbs|pounds|kg|kilos) (?:in|within) \d+ (?:days|weeks)\b|\bcheap (?:meds|pills|viagra|cialis)\b|\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia)\b[^.\n]{0,50}\b(?:cut rates?|per (?:pill|dose|tab(?:let)?)|lowest prices?|bargain prices?|discount|save (?:up to )?\d+ ?%|order (?:now|today|online)|overnight (?:shipping|delivery))|\b(?:cut rates?|lowest prices?|bargain prices?|order (?:now|online)|discount)\b[^.\n]{0,40}\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia)\b`,
+      positives: ['Buy meds online, no prescription needed!', 'Certified OnlinePharmacy, all countries shipping', 'Order Viagra N0_PRES needed with fast shipping!', 'This is the letter from the CanadianPharmacy.', 'Would you like Viagra at cut rates?', 'Xanax, Valium, Ambien - lowest prices, overnight delivery', 'Order now: Cialis only $2.10 per pill', 'Canadian pharmacy - Cialis Soft Tabs - $5.78', 'Generic Viagra from $1.99', 'Lose 20 lbs in 14 days without diet'],
+      negatives: ['Your prescription is ready at the pharmacy.', 'Refills are quicker through our online pharmacy service.', 'Our bariatric program helps patients lose weight safely.', 'Do not take pills without a prescription from your doctor.', 'Patients on tramadol should be reviewed before discharge; order a urine screen.', 'The formulary now lists generic Cialis for BPH.'],
+    },
+    {
+      name: 'pharmacy-storefront',
+      strength: 'strong',
+      anchors: ['buy', 'purchase', 'order', 'viagra', 'cialis', 'levitra', 'valium', 'xanax', 'phentermine', 'tramadol', 'ambien', 'soma', 'vicodin', 'propecia', 'meridia', 'fda', 'anonym', 'discreet', 'visit'],
+      // The shop, not the drug: "buy Cialis online", a price list of lifestyle drugs, an
+      // "FDA approved online store", anonymous shipping. Clinicians order drugs too, so
+      // "order" counts only with the shop's own words ("online", "from us").
+      pattern: String.raw`(?<!\b(?:whether to|not|never|don't|do not|why|if you) )\b(?:buy|purchase)\s(?:generic |brand )?(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\b(?: soft ?tabs| professional| super)? (?:online|now|here|today|with us|from us|at our)\b|\border (?:generic |brand )?(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\b(?: soft ?tabs)? (?:online|with us|from us|at our)\b|\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\s?: buy\b|(?:\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)(?:\s?(?:soft ?tabs|professional|super|\d+ ?mg))?\s?(?:[-–:]\s?|as low as |only |from |just )?\$ ?\d[\d.,]*[\s\S]{0,80}?){2}|\bfda[- ]approved (?:online )?(?:store|shop|pharmacy|drugstore)\b|\banonym(?:ous|ouse|ously) (?:shipping|delivery|packaging)\b|\bdiscreet(?: \w+)? (?:shipping|packaging)\b|\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\b[^.?]{0,3}(?:[.?!]\s?)?(?:visit|see) (?:our |the )?(?:online )?(?:store|shop|pharmacy)(?: online)?\b`,
+      positives: ['Buy Cialis online', 'Buy Viagra Now at our online shop!', 'Viagra: buy with us and you will save your money!', 'ViagraAs low as $69.95 CialisAs low as $99.95 ValiumAs low as $85.45', 'Viagra 100mg Only $2.00 per pill Tramadol 50 mg Only $0.99', 'We are FDA approved online store', 'Fast Worldwide delivery. Anonymouse shipping. Low prices', 'improved their sex lives with VIAGRA!VISIT STORE ONLINE!'],
+      negatives: ['Please order tramadol 50 mg for bed 4 today.', 'Patients asked whether to buy Viagra online: tell them about counterfeit risks.', 'Generic sildenafil (Viagra) now costs the pharmacy $0.30 a tablet.', 'Discreet: the clinic keeps your records confidential.', 'Buy lunch for the team at our cafeteria.'],
+    },
+    {
+      name: 'drugs-online',
+      strength: 'weak',
+      anchors: ['shop', 'buy', 'drugs', 'meds', 'medications', 'pills'],
+      // Safety advice says this too ("buying medications online can be risky"), so weak.
+      pattern: String.raw`\b(?:shop(?:ping)?(?: for)?|buy(?:ing)?|purchas(?:e|ing)) (?:your |cheap |generic |quality )?(?:drugs|meds|medications|pills) (?:online|on the (?:web|internet))\b|\b(?:all )?(?:your )?favou?rite (?:rx-?)?meds\b`,
+      positives: ['I just wanted to give you some advice on how to shop for drugs online.', 'If you are buying drugs on the Web frequently, read this', 'All of your Favorite RX-Meds are available online!'],
+      negatives: ['Refill your prescription online through the patient portal.'],
     },
     {
       name: 'dating-adult',
@@ -59,9 +79,9 @@ export const SPAM_OFFER_RULES: IntentRule[] = [
       name: 'stock-tip',
       strength: 'strong',
       anchors: ['stock', 'shares', 'ticker', 'symbol', 'sym', 'target', 'forecast', 'buy', 'investor', 'current', 'price'],
-      pattern: String.raw`\b(?:hot |strong )?(?:stock|penny stock) (?:alert|pick|tip|to watch)\b|\b(?:strong )?buy (?:alert|recommendation|rating)\b|\b(?:ticker|symbol|sym|trading symbol) ?: ?[a-z]{2,5}\b|\b\d+[- ](?:day|week) (?:price )?(?:target|forecast)(?: price)?\s?:\s?\$?\s?\d|\b(?:expected|projected|price|short[- ]term|long[- ]term) target(?: price)? ?: ?\$? ?\d|\bcurrent(?: price)? ?: ?\$ ?\d[\d.]*[^\n]{0,40}\btarget(?: price)? ?: ?\$ ?\d`,
-      positives: ['HOT STOCK ALERT: this one is about to explode', 'Symbol: ABCD  Price: $0.45  5-day target: $2.10', 'Strong buy recommendation for our pick', 'Promoting sym: QXRT, Price: $0.07, 10 Day Target price: $0.55', 'Current: $0.31 (UP 12%) 5 Day Target: $1.20'],
-      negatives: ['The hospital’s stock of flu vaccine is sufficient.', 'Our 90-day target for readmissions is 12%.', 'Current price: $4.20 per unit; our target is to renegotiate by spring.'],
+      pattern: String.raw`\b(?:hot |strong )?(?:stock|penny stock) (?:alert|pick|tip|to watch)\b|\b(?:strong )?buy (?:alert|recommendation|rating)\b|\b(?:ticker|symbol|sym|trading symbol) ?: ?(?=[a-z0-9]{0,4}[a-z])[a-z0-9]{2,5}(?:\.[a-z]{1,2})?\b|\b\d+[- ](?:day|week) (?:price )?(?:target|forecast)(?: price)?\s?:\s?\$?\s?\d|\b(?:expected|projected|price|short[- ]term|long[- ]term) target(?: price)? ?: ?\$? ?\d|\bcurrent(?: price)? ?: ?\$ ?\d[\d.]*[^\n]{0,40}\btarget(?: price)? ?: ?\$ ?\d`,
+      positives: ['HOT STOCK ALERT: this one is about to explode', 'Symbol: ABCD  Price: $0.45  5-day target: $2.10', 'Strong buy recommendation for our pick', 'Promoting sym: QXRT, Price: $0.07, 10 Day Target price: $0.55', 'Current: $0.31 (UP 12%) 5 Day Target: $1.20', 'COMPANY: ORAMED PHARMA SYMBOL: OJU.F PRICE: 0.65', 'Symbol: G7Q.F Firma: COUNTY LINE ENERGY'],
+      negatives: ['The hospital’s stock of flu vaccine is sufficient.', 'Our 90-day target for readmissions is 12%.', 'Current price: $4.20 per unit; our target is to renegotiate by spring.', 'Symbol: 2 means the sample is haemolysed.'],
     },
     {
       name: 'software-replica-diploma',
@@ -84,9 +104,9 @@ export const SPAM_OFFER_RULES: IntentRule[] = [
     {
       name: 'krypto-aktien',
       strength: 'strong',
-      anchors: ['bitcoin', 'krypto', 'rendite', 'airdrop', 'kursziel', 'kurspotenzial', 'garantierte', 'tagliche'],
-      pattern: String.raw`\b(?:garantierte|tagliche) (?:rendite|gewinne)\b|\bkrypto-?(?:bot|gewinne|millionar)\b|\bairdrop\b|\b(?:kursziel|kurspotenzial)\s?:\s?\d`,
-      positives: ['Garantierte Rendite jeden Monat', 'Kursziel: 3,00 EUR', 'Jetzt beim Airdrop dabei sein'],
+      anchors: ['bitcoin', 'krypto', 'rendite', 'airdrop', 'kursziel', 'kurspotenzial', 'garantierte', 'tagliche', 'tages', 'prognose'],
+      pattern: String.raw`\b(?:garantierte|tagliche) (?:rendite|gewinne)\b|\bkrypto-?(?:bot|gewinne|millionar)\b|\bairdrop\b|\b(?:kursziel|kurspotenzial|(?:\d+[- ])?tages[- ]?prognose)\s?:\s?\d`,
+      positives: ['Garantierte Rendite jeden Monat', 'Kursziel: 3,00 EUR', 'Jetzt beim Airdrop dabei sein', 'Preis: 0.24 3 Tages Prognose: 1.22'],
       negatives: ['Die Rendite des Pensionsfonds wird jährlich berichtet.'],
     },
     {
