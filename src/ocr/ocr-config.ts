@@ -24,8 +24,11 @@ export const ocrConfigSchema = z
      * text: image spam hides its picture among thousands of characters of filler.
      */
     readEmbeddedPictures: z.boolean().default(true),
-    /** Smaller images are icons, spacers and tracking pixels, not messages. */
-    minImageBytes: z.number().int().nonnegative().default(5 * 1024),
+    /**
+     * Smaller images are icons, spacers and tracking pixels, not messages. Image spam's
+     * palette GIFs of a dozen lines of text weigh 3–5 KB, so the bound sits below them.
+     */
+    minImageBytes: z.number().int().nonnegative().default(2 * 1024),
     minWidth: z.number().int().positive().default(100),
     minHeight: z.number().int().positive().default(40),
     /** Larger images cost seconds of OCR and memory in the wasm heap; skipped. */

@@ -108,7 +108,9 @@ const STRANGER_SIGNALS: Record<string, SignalDefinition> = {
 
 const IMAGE_SIGNALS: Record<string, SignalDefinition> = {
   OFFER_IN_IMAGE: {
-    weight: 3,
+    // With SPAM_OFFER it quarantines even when the filler has talked the classifier into
+    // its ham band: the filler was written for that.
+    weight: 4.5,
     description:
       'The spam offer is written in a picture: what text filters read is filler (a novel excerpt, news headlines, random words) and what the reader sees is the pitch.',
   },

@@ -175,7 +175,7 @@ test('image-text: the OCR settings are part of the config, with the documented d
   const c = imageText.config.parse({});
   assert.deepEqual(
     { enabled: c.enabled, budgetMs: c.budgetMs, maxImages: c.maxImages, minTextChars: c.minTextChars, minImageBytes: c.minImageBytes },
-    { enabled: true, budgetMs: 1500, maxImages: 3, minTextChars: 2000, minImageBytes: 5120 },
+    { enabled: true, budgetMs: 1500, maxImages: 3, minTextChars: 2000, minImageBytes: 2048 },
   );
   assert.throws(() => imageText.config.parse({ budgetMS: 100 }), /budgetMS/);
 });

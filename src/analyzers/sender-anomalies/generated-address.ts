@@ -6,10 +6,12 @@ import type { ParsedMessage } from '../../parse/message.ts';
  * mixed case ("XeaLkqPl", "KLzDTAvI") or as an affiliate's name pattern with a serial number
  * ("wiley_pagan_90234", "For_You_67028"). People's and companies' addresses are lower-case
  * or CamelCase words ("DoNotReply", "eBayMarketing"), and numbered personal addresses
- * ("maria_lopez_1984") live on free-mail, which is left out.
+ * ("maria_lopez_1984") live on free-mail, which is left out. Lower-case random letters
+ * ("vugwyqsdmtvd", "zsbjdqnkc") give themselves away by consonant runs no language
+ * writes; initials before a surname ("trsmith") and German clusters ("Hirschfeld") do not.
  */
 
-export type GeneratedKind = 'random-case' | 'serial-numbered';
+export type GeneratedKind = 'random-case' | 'serial-numbered' | 'random-letters';
 
 // Capitalised words, optionally after a lower-case first word: DoNotUse, eBayInternetMarketing, DrJohnMcDonald.
 const CAMEL_WORDS = /^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/;
@@ -26,7 +28,24 @@ const SERIAL_NAME = /^[a-z]+[._][a-z]+_\d{5,}$/i;
 export function generatedLocalPart(local: string, freemail: boolean): GeneratedKind | null {
   if (/^[A-Za-z0-9]{6,}$/.test(local) && (local.match(LOWER_THEN_UPPER)?.length ?? 0) >= 2 && !camelWords(local)) return 'random-case';
   if (!freemail && SERIAL_NAME.test(local)) return 'serial-numbered';
+  if (randomLetters(local.toLowerCase())) return 'random-letters';
   return null;
+}
+
+// Letter groups that sound as one consonant; collapsed so "Deutschmann" or "Hirschfeld" reads as pronounceable.
+const DIGRAPHS = /sch|ch|sh|th|ph|ck|gh|qu/g;
+const CONSONANT_RUN = /[^aeiouy]+/g;
+
+function randomLetters(local: string): boolean {
+  if (!/^[a-z]{8,}$/.test(local)) return false;
+  const spoken = local.replace(DIGRAPHS, 'C');
+  for (const m of spoken.matchAll(CONSONANT_RUN)) {
+    // Initials before a name ("jfkwilliams") and names run together ("johnmcdonald") make up to five.
+    const limit = 6;
+    if (m[0].length >= limit) return true;
+  }
+  const vowels = spoken.length - [...spoken.matchAll(CONSONANT_RUN)].reduce((n, m) => n + m[0].length, 0);
+  return vowels / spoken.length < 0.15;
 }
 
 /** The From local part as written: the parsed address is lower-cased, and case is the evidence here. */

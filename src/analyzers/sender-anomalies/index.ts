@@ -73,7 +73,7 @@ export const senderAnomalies = defineAnalyzer({
     },
     SENDER_ADDRESS_GENERATED: {
       weight: 2.5,
-      description: 'The sender address looks machine-generated (random mixed-case letters, or name_name_12345 on a bulk domain), as throw-away bulk senders use.',
+      description: 'The sender address looks machine-generated (random mixed-case letters, unpronounceable letter strings, or name_name_12345 on a bulk domain), as throw-away bulk senders use.',
     },
     FAKE_REPLY: {
       weight: 3,
@@ -114,10 +114,16 @@ export const senderAnomalies = defineAnalyzer({
       if (prefix) emit('FAKE_REPLY', `subject starts ${quote(prefix)}, but there is no In-Reply-To or References header and nothing is quoted`);
       const local = writtenLocalPart(msg, from.address);
       const kind = generatedLocalPart(local, freemail(from.address));
-      if (kind) emit('SENDER_ADDRESS_GENERATED', `${quote(`${local}@${from.domain}`)}: ${kind === 'random-case' ? 'random mixed-case letters' : 'a name pattern with a serial number'}`);
+      if (kind) emit('SENDER_ADDRESS_GENERATED', `${quote(`${local}@${from.domain}`)}: ${GENERATED_KIND[kind]}`);
     }
   },
 });
+
+const GENERATED_KIND = {
+  'random-case': 'random mixed-case letters',
+  'serial-numbered': 'a name pattern with a serial number',
+  'random-letters': 'letters no language strings together',
+} as const;
 
 type EmitFn = Parameters<typeof senderAnomalies.analyze>[3];
 

@@ -172,11 +172,15 @@ test('SENDER_ADDRESS_GENERATED: random mixed-case and serial-numbered throw-away
     'Liberty Team <DfGmlrN@power.solar-example.com>',
     'On Behalf of Gundry MD <wiley_pagan_90234@a.offers-example.com>',
     'Neck Serum <For_You_67028@zln-example.com>',
+    'Sabrina <vugwyqsdmtvd@deacons-example.com.hk>',
+    'zsbjdqnkc@surnet-example.ru',
+    'Anna <wtstitxgd@mail-example.com>',
+    'Julia <cjkpssoqzrxvez@ciudad-example.com.ar>',
   ]) {
     const s = await hits({ from, subject: 'Hello', text: 'Hi' }, 'SENDER_ADDRESS_GENERATED');
     assert.ok(s, from);
     // The evidence quotes the address as written: its case is the point.
-    assert.match(s.evidence, /[A-Z]|_\d{5}/, from);
+    assert.match(s.evidence, /[A-Z]|_\d{5}|letters no language strings together/, from);
   }
 });
 
@@ -190,6 +194,15 @@ test('SENDER_ADDRESS_GENERATED: people, CamelCase names, ticket addresses and nu
     'Maria Lopez <maria_lopez_1984@gmail.com>',
     'Maria Lopez <maria_lopez_19841@gmail.com>',
     'Service Desk <ticket_102345@helpdesk.stmarys-health.org>',
+    // Initials before a surname, consonant clusters of real languages.
+    'T R Smith <trsmith@stmarys-health.org>',
+    'J F K Williams <jfkwilliams@stmarys-health.org>',
+    'Dr Hirschfeld <hirschfeld@uniklinik-example.de>',
+    'A Deutschmann <adeutschmann@uniklinik-example.de>',
+    'K Brzezinski <kbrzezinski@stmarys-health.org>',
+    'M Szczepanski <mszczepanski@gmail.com>',
+    'Newsletter <newsletter@stmarys-health.org>',
+    'John McDonald <johnmcdonald@stmarys-health.org>',
   ]) {
     assert.equal(await hits({ from, subject: 'Hello', text: 'Hi' }, 'SENDER_ADDRESS_GENERATED'), undefined, from);
   }

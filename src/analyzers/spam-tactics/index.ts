@@ -3,11 +3,12 @@ import { defineAnalyzer, quote } from '../analyzer.ts';
 import { compileHostList, FREE_HOSTING } from '../links/lists.ts';
 import { registrableDomain } from '../../text/domains.ts';
 import { findDisguisedTerms } from './obfuscation.ts';
+import { findWordSalad } from './word-salad.ts';
 
 /**
  * Tricks bulk spam and phishing use to get past filters and people, independent of topic:
- * disguised spam words, a sender address on a free app-hosting platform, and a body that
- * is little more than a link.
+ * disguised spam words, a sender address on a free app-hosting platform, a body that is
+ * little more than a link, and generated filler text.
  */
 
 const configSchema = z
@@ -42,6 +43,10 @@ export const spamTactics = defineAnalyzer({
       weight: 1,
       description: 'The message says almost nothing except a link to another site.',
     },
+    WORD_SALAD: {
+      weight: 3,
+      description: 'The text is generated filler: dictionary words strung together with free-standing commas, written to feed word-counting filters innocent vocabulary.',
+    },
   },
 
   analyze(msg, _ctx, config, emit) {
@@ -60,6 +65,9 @@ export const spamTactics = defineAnalyzer({
     if (platform && fromDomain !== platform) {
       emit('SENDER_FREE_HOSTING', `sender ${msg.from!.address} is a tenant of ${platform}`);
     }
+
+    const salad = findWordSalad(msg.text);
+    if (salad) emit('WORD_SALAD', `${salad.freeCommas} free-standing commas in ${salad.words} words: ${quote(salad.sample, 80)}`);
 
     const words = msg.text.match(WORD)?.length ?? 0;
     if (words <= config.linkOnlyMaxWords) {

@@ -57,3 +57,22 @@ for (const c of cases) {
     assert.deepEqual(ids(await analyze(spamTactics, c.mail)), [...c.expect].sort());
   });
 }
+
+test('WORD_SALAD: generated filler with free-standing commas', async () => {
+  const filler =
+    'heart it\'s idea see equal the lead , salt or bite or library in shame it\'s machine not mine be impulse ! ship in part ' +
+    'in straight a stocking ! disgust it\'s measure a desire , loss in bitter and tight some love in complete but dry may ' +
+    'committee , music see stick but use , wire it\'s bulb on garden some door see week , chest the physical but secret';
+  const s = await analyze(spamTactics, { from: 'Sabrina <sabrina@offers-example.com>', subject: 'Sabrina told me to email you', text: filler });
+  assert.deepEqual(ids(s), ['WORD_SALAD']);
+  assert.match(s[0].evidence, /^5 free-standing commas in \d+ words: /);
+});
+
+test('WORD_SALAD: people attach commas to words, in every language; a stray comma or two is a typo', async () => {
+  const texts = [
+    'Bonjour à tous ! Suite à la réunion d’hier, je vous transmets le compte rendu. Le ravalement est voté pour le printemps , merci.',
+    'Dear Dr. Ruiz, thank you for the referral. We saw Mrs. Lee on Monday, started metformin, and will follow up in 3 months.',
+    'Name , MRN , Ward\nLee , 123 , 4B\nKim , 456 , 5C\n' + 'The attached list covers the patients we discussed at length this morning and their follow-up appointments. '.repeat(6),
+  ];
+  for (const text of texts) assert.deepEqual(ids(await analyze(spamTactics, { from: 'Ana Ruiz <aruiz@stmarys-health.org>', subject: 'Follow-up', text })), [], text);
+});
