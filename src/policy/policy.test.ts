@@ -31,6 +31,25 @@ describe('policy', () => {
     assert.ok(!isCaught('tag') && !isCaught('deliver'));
   });
 
+  it('quarantines bulk mail wearing two disguises at once, unless its sender is authenticated', () => {
+    const d = decide([sig('FAKE_REPLY', 3), sig('WORD_SALAD', 3)], policy);
+    assert.equal(d.action, 'quarantine');
+    assert.deepEqual(d.rules, ['several disguises of bulk mail']);
+    assert.equal(decide([sig('IMAGE_ONLY_MESSAGE', 2), sig('LINK_ONLY_BODY', 1), sig('CLASSIFIER_SPAM_SLIGHT', 3)], policy).action, 'quarantine');
+    // One disguise, however it scores, is left to the score; so is an authenticated newsletter.
+    assert.equal(decide([sig('IMAGE_ONLY_MESSAGE', 2), sig('CLASSIFIER_SPAM_LOW', 5)], policy).action, 'tag');
+    assert.equal(decide([sig('IMAGE_ONLY_MESSAGE', 2), sig('LINK_ONLY_BODY', 1), sig('CLASSIFIER_SPAM_SLIGHT', 3), sig('DMARC_PASS_ALIGNED', -0.5)], policy).action, 'tag');
+    // Two weak disguises and nothing else is not enough evidence.
+    assert.equal(decide([sig('IMAGE_ONLY_MESSAGE', 2), sig('LINK_ONLY_BODY', 1)], policy).action, 'deliver');
+  });
+
+  it('anyAtLeast counts distinct signals and cannot ask for more than it lists', () => {
+    const p = policySchema.parse({ rules: [{ name: 'two of three', any: ['A', 'B', 'C'], anyAtLeast: 2, action: 'hold' }] });
+    assert.equal(decide([sig('A', 0), sig('A', 0)], p).action, 'deliver');
+    assert.equal(decide([sig('A', 0), sig('C', 0)], p).action, 'hold');
+    assert.throws(() => policySchema.parse({ rules: [{ name: 'x', any: ['A'], anyAtLeast: 2, action: 'hold' }] }), /anyAtLeast/);
+  });
+
   it('rules can only raise the verdict unless they say exactly, and exactly never releases unscannable mail', () => {
     const p = policySchema.parse({
       rules: [

@@ -18,6 +18,8 @@ const ruleSchema = z
     all: z.array(z.string()).default([]),
     /** At least one of these must be present (ignored when empty). */
     any: z.array(z.string()).default([]),
+    /** How many distinct signals of `any` must be present: a composite of independent weak evidence. */
+    anyAtLeast: z.number().int().min(1).default(1),
     /** None of these may be present. */
     none: z.array(z.string()).default([]),
     /** The total score must be at least this. */
@@ -27,7 +29,8 @@ const ruleSchema = z
     mode: z.enum(['atLeast', 'exactly']).default('atLeast'),
   })
   .strict()
-  .refine((r) => r.all.length + r.any.length > 0 || r.minScore !== undefined, { message: 'a rule needs all, any or minScore' });
+  .refine((r) => r.all.length + r.any.length > 0 || r.minScore !== undefined, { message: 'a rule needs all, any or minScore' })
+  .refine((r) => r.anyAtLeast <= Math.max(1, r.any.length), { message: 'anyAtLeast asks for more signals than any lists', path: ['anyAtLeast'] });
 
 export type PolicyRule = z.output<typeof ruleSchema>;
 
@@ -52,16 +55,30 @@ export const policySchema = z
 
 export type Policy = z.output<typeof policySchema>;
 
+/** Tricks that dress bulk mail up or hide its content from filters. */
+export const BULK_DISGUISES = [
+  'FAKE_REPLY',
+  'WORD_SALAD',
+  'SENDER_ADDRESS_GENERATED',
+  'OBFUSCATED_SPAM_TERM',
+  'OFFER_IN_IMAGE',
+  'IMAGE_ONLY_MESSAGE',
+  'LINK_ONLY_BODY',
+  'SENDER_FREE_HOSTING',
+  'DISPLAY_NAME_ENCODED_TRICKS',
+] as const;
+
 /**
  * Hard rules shipped by default: conditions where the score alone is not the point.
  * A message the scanner could not fully inspect is never delivered (fail closed).
  */
 export const DEFAULT_RULES: PolicyRule[] = [
-  { name: 'fail closed: not fully scanned', all: [], any: ['UNSCANNABLE', 'ANALYZER_FAILED'], none: [], action: 'quarantine', mode: 'atLeast' },
+  { name: 'fail closed: not fully scanned', all: [], any: ['UNSCANNABLE', 'ANALYZER_FAILED'], anyAtLeast: 1, none: [], action: 'quarantine', mode: 'atLeast' },
   {
     name: 'executable content',
     all: [],
     any: ['ATTACHMENT_EXECUTABLE', 'ARCHIVE_EXECUTABLE', 'ATTACHMENT_DOUBLE_EXTENSION', 'HTML_SMUGGLING', 'PDF_LAUNCH'],
+    anyAtLeast: 1,
     none: [],
     action: 'quarantine',
     mode: 'atLeast',
@@ -70,15 +87,30 @@ export const DEFAULT_RULES: PolicyRule[] = [
     name: 'internal sender spoofed',
     all: ['ORG_DOMAIN_SPOOF'],
     any: [],
+    anyAtLeast: 1,
     none: [],
     action: 'quarantine',
     mode: 'atLeast',
   },
-  { name: 'matches a contained campaign', all: [], any: ['CAMPAIGN_BLOCKED_INDICATOR'], none: [], action: 'quarantine', mode: 'atLeast' },
+  { name: 'matches a contained campaign', all: [], any: ['CAMPAIGN_BLOCKED_INDICATOR'], anyAtLeast: 1, none: [], action: 'quarantine', mode: 'atLeast' },
+  {
+    // Each disguise alone is weak (a forwarded flyer is image-only, a short note is link-only);
+    // bulk mail wears several at once. Authenticated senders are left to the score: a
+    // newsletter that is one linked picture is still its domain's newsletter.
+    name: 'several disguises of bulk mail',
+    all: [],
+    any: [...BULK_DISGUISES],
+    anyAtLeast: 2,
+    none: ['DMARC_PASS_ALIGNED', 'SENDER_VERIFIED'],
+    minScore: 5,
+    action: 'quarantine',
+    mode: 'atLeast',
+  },
   {
     name: 'sensitive-data request from an unverified sender: verify before anyone answers',
     all: ['PHI_SOLICITATION'],
     any: [],
+    anyAtLeast: 1,
     none: ['DMARC_PASS_ALIGNED_PARTNER', 'SENDER_VERIFIED'],
     minScore: 5,
     action: 'hold',
@@ -102,7 +134,7 @@ export function decide(signals: Signal[], policy: Policy): Decision {
   let exactly: Action | undefined;
   for (const r of policy.rules) {
     if (!r.all.every((id) => present.has(id))) continue;
-    if (r.any.length && !r.any.some((id) => present.has(id))) continue;
+    if (r.any.length && new Set(r.any.filter((id) => present.has(id))).size < r.anyAtLeast) continue;
     if (r.none.some((id) => present.has(id))) continue;
     if (r.minScore !== undefined && score < r.minScore) continue;
     fired.push(r.name);
