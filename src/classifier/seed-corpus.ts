@@ -16,7 +16,7 @@ export const SEED_LABELS = ['ham', 'spam', 'phish'] as const;
 export const seedMessageSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,80}$/, 'id: lower-case letters, digits and dashes'),
-    lang: z.enum(['en', 'de', 'fr', 'es', 'pt', 'it', 'nl']),
+    lang: z.enum(['en', 'de', 'fr', 'es', 'pt', 'it', 'nl', 'zh', 'ja', 'ru']),
     category: z.string().min(2),
     fromName: z.string(),
     fromAddress: z.email(),

@@ -17,6 +17,12 @@ export const DISGUISED_TERMS: ReadonlySet<string> = new Set([
   'vicodin', 'hydrocodone', 'oxycontin', 'ambien', 'soma', 'watches', 'special', 'hot',
 ]);
 
+// Names distinctive enough that a doubled letter ("Viiagrra", "Xanaax") can only be a
+// disguise; ordinary words are left out, since "hoot" or "offfer" are words or typos.
+const DOUBLED_LETTER_TERMS = ['viagra', 'cialis', 'levitra', 'xanax', 'valium', 'tramadol', 'phentermine', 'ambien', 'propecia', 'vicodin', 'hydrocodone', 'oxycontin', 'pharmacy', 'prescription', 'erection', 'enlargement', 'replica', 'rolex', 'casino'];
+const collapseDoubles = (word: string) => word.replace(/(\p{L})\1+/gu, '$1');
+const BY_COLLAPSED = new Map(DOUBLED_LETTER_TERMS.map((t) => [collapseDoubles(t), t]));
+
 const LOOKALIKE_CHARS: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e' };
 const FILLER = /[.\-*_]/g;
 // A run of word characters and the symbols used as letter stand-ins.
@@ -41,8 +47,15 @@ export function findDisguisedTerms(text: string, max = 10): DisguisedTerm[] {
     // Trailing "!" is punctuation ("Cial!s!"), not a letter stand-in.
     const written = m[0].replace(/^[.\-*_!]+|[.\-*_!]+$/g, '');
     const lower = written.toLowerCase();
-    // Plain words and plain numbers are not disguises.
-    if (/^\p{L}+$/u.test(lower) || !/[a-z].*[a-z]/.test(lower)) continue;
+    if (/^\p{L}+$/u.test(lower)) {
+      // A plain word is a disguise only when it is one of the names with its letters doubled.
+      const doubled = BY_COLLAPSED.get(collapseDoubles(lower));
+      if (doubled && doubled !== lower) found.push({ written, term: doubled });
+      if (found.length >= max) return found;
+      continue;
+    }
+    // Plain numbers are not disguises.
+    if (!/[a-z].*[a-z]/.test(lower)) continue;
     const term = undisguise(lower);
     if (term === lower) continue;
     // In capitals a lower-case l stands in for I ("MlCR0S0FT").

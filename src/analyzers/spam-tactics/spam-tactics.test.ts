@@ -16,6 +16,9 @@ const DISGUISED: [string, string][] = [
   ['AD0BE Acrobat 8 PR0 79$', 'adobe'],
   ['The primrose path is hereabout with Cial!s!', 'cialis'],
   ['h0t girls who are ready for you', 'hot'],
+  ['"Vigramax" is better than Pfizer Viiagrra', 'viagra'],
+  ['Guarantees longer than Viaggra', 'viagra'],
+  ['Get Xanaax here', 'xanax'],
 ];
 const PLAIN: string[] = [
   'Your prescription is ready for pickup at the pharmacy on Elm Street.',
@@ -27,6 +30,8 @@ const PLAIN: string[] = [
   'Version v1.0-rc2 of the app and the k8s cluster are up; see a11y notes and i18n.',
   'Office 365 and Windows 11 updates install tonight; HbA1c results are in Epic.',
   'Clinic 3 (Office 2B) and ward W12 are closed; the Sol0 pump manual is in the office.',
+  'Viagra and Cialis are on the formulary; the pharmacy offers a hoot of a discount, sooo good.',
+  'Ambient noise in the pharmacy is too loud; the casino shuttle is free.',
 ];
 
 test('disguised spam terms are found; plain words, codes and abbreviations are not', () => {
