@@ -59,6 +59,7 @@ export type Policy = z.output<typeof policySchema>;
 export const BULK_DISGUISES = [
   'FAKE_REPLY',
   'WORD_SALAD',
+  'MIXED_SCRIPT_TEXT',
   'SENDER_ADDRESS_GENERATED',
   'OBFUSCATED_SPAM_TERM',
   'OFFER_IN_IMAGE',

@@ -3,12 +3,14 @@ import { defineAnalyzer, quote } from '../analyzer.ts';
 import { compileHostList, FREE_HOSTING } from '../links/lists.ts';
 import { registrableDomain } from '../../text/domains.ts';
 import { findDisguisedTerms } from './obfuscation.ts';
+import { mixedScriptWords } from './mixed-script.ts';
 import { findWordSalad } from './word-salad.ts';
 
 /**
  * Tricks bulk spam and phishing use to get past filters and people, independent of topic:
  * disguised spam words, a sender address on a free app-hosting platform, a body that is
- * little more than a link, and generated filler text.
+ * little more than a link, generated filler text, and words spelled with letters from
+ * another alphabet.
  */
 
 const configSchema = z
@@ -43,6 +45,10 @@ export const spamTactics = defineAnalyzer({
       weight: 1,
       description: 'The message says almost nothing except a link to another site.',
     },
+    MIXED_SCRIPT_TEXT: {
+      weight: 3,
+      description: 'Several words in the subject or text mix Latin with Cyrillic or Greek look-alike letters ("Pаypal", "Ceминaры"), so that word filters miss them.',
+    },
     WORD_SALAD: {
       weight: 3,
       description: 'The text is generated filler: dictionary words strung together with free-standing commas, written to feed word-counting filters innocent vocabulary.',
@@ -65,6 +71,10 @@ export const spamTactics = defineAnalyzer({
     if (platform && fromDomain !== platform) {
       emit('SENDER_FREE_HOSTING', `sender ${msg.from!.address} is a tenant of ${platform}`);
     }
+
+    // One odd word can be a typo or a pasted name; a disguise is a habit.
+    const mixed = mixedScriptWords(`${msg.subject}\n${msg.text}`);
+    if (mixed.length >= 3) emit('MIXED_SCRIPT_TEXT', `${mixed.length >= 20 ? '20 or more' : mixed.length} words mix alphabets: ${[...new Set(mixed)].slice(0, 4).map((w) => quote(w)).join(', ')}`);
 
     const salad = findWordSalad(msg.text);
     if (salad) emit('WORD_SALAD', `${salad.freeCommas} free-standing commas in ${salad.words} words: ${quote(salad.sample, 80)}`);

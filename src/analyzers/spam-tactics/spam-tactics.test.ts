@@ -81,3 +81,22 @@ test('WORD_SALAD: people attach commas to words, in every language; a stray comm
   ];
   for (const text of texts) assert.deepEqual(ids(await analyze(spamTactics, { from: 'Ana Ruiz <aruiz@stmarys-health.org>', subject: 'Follow-up', text })), [], text);
 });
+
+test('MIXED_SCRIPT_TEXT: words spelled with look-alike letters of another alphabet', async () => {
+  // Cyrillic а, е, о inside English words; Latin C, e, a inside Russian ones.
+  const english = 'Y\u043eur P\u0430yP\u0430l \u0430ccount is l\u043ecked. Pl\u0435ase v\u0435rify.';
+  const russian = 'Ce\u043c\u0438\u043da\u0440\u044b \u0438 \u0442\u0440e\u043d\u0438\u043d\u0433\u0438 \u0432 \u041co\u0441\u043a\u0432e';
+  for (const text of [english, russian]) {
+    const s = await analyze(spamTactics, { from: 'x <x@offers-example.com>', subject: 'Notice', text });
+    assert.ok(ids(s).includes('MIXED_SCRIPT_TEXT'), text);
+  }
+});
+
+test('MIXED_SCRIPT_TEXT: text in one alphabet per word, and a single odd word, are fine', async () => {
+  const texts = [
+    '\u0417\u0434\u0440\u0430\u0432\u0441\u0442\u0432\u0443\u0439\u0442\u0435! Your MRI is on Monday; \u0441\u043f\u0430\u0441\u0438\u0431\u043e, Dr. Ivanova.',
+    'The \u03b1-blocker and \u03b2-agonist doses are in the chart.',
+    'Meeting with Dr. \u041ciller at 3.',
+  ];
+  for (const text of texts) assert.ok(!ids(await analyze(spamTactics, { from: 'a <a@stmarys-health.org>', subject: 'Note', text })).includes('MIXED_SCRIPT_TEXT'), text);
+});

@@ -62,10 +62,10 @@ export const SPAM_OFFER_RULES: IntentRule[] = [
     {
       name: 'sex-enhancement',
       strength: 'strong',
-      anchors: ['penis', 'pnis', 'dick', 'male', 'ejaculate', 'breasts', 'rock', 'vibrating', 'size'],
+      anchors: ['penis', 'pnis', 'dick', 'male', 'ejacul', 'orgasm', 'breasts', 'rock', 'vibrat', 'size'],
       // Urology writes about size and ejaculation clinically; the pitch addresses the reader's body.
-      pattern: String.raw`\byour (?:penis|pnis|dick|member) size\b|\b(?:penis|pnis|p\*) en[l1]arg\w*|\bmale enhan[c(]ement\b|\bejaculate like a porn ?star\b|\b(?:bigger|fuller),? (?:fuller |firmer |bigger )?(?:and )?(?:firmer |fuller )?breasts naturally\b|\brock her world\b|\bvibrat(?:ing|ion) ring\b|\b(?:lover'?s?|partner'?s?) (?:p\*|penis) size\b`,
-      positives: ['Do you feel insecure about your penis size?', 'the Most Advanced Solution in Pnis En1argment', 'Millions of men are already applying male enhan(ement patches', 'Have you ever wished you ejaculate like a porn star?', 'You can have bigger, fuller and firmer breasts naturally.', 'Wish you could rock her world all night long?'],
+      pattern: String.raw`\byour (?:penis|pnis|dick|member) size\b|\b(?:penis|pnis|p\*) en[l1]arg\w*|\bmale enhan[c(]ement\b|\bejaculate like a porn ?star\b|\b(?:bigger|fuller),? (?:fuller |firmer |bigger )?(?:and )?(?:firmer |fuller )?breasts naturally\b|\brock her world\b|\bvibrat(?:ing|ion) ring\b|\b(?:lover'?s?|partner'?s?) (?:p\*|penis) size\b|\bejaculate \d+ times more\b|\b(?:bigger|greater|stronger) (?:orgasms?|ejaculations?)\b[^.\n]{0,40}\b(?:bigger|greater|stronger) (?:orgasms?|ejaculations?)\b`,
+      positives: ['Do you feel insecure about your penis size?', 'the Most Advanced Solution in Pnis En1argment', 'Millions of men are already applying male enhan(ement patches', 'Have you ever wished you ejaculate like a porn star?', 'You can have bigger, fuller and firmer breasts naturally.', 'Wish you could rock her world all night long?', 'Ever wanted to ejaculate 5 times more?', 'the fight for your bigger orgasm and greater ejaculation'],
       negatives: ['Parents often ask about penis size in the adolescent clinic.', 'Premature ejaculation is treatable; talk to your urologist.', 'Breast reconstruction consultations are on Tuesdays.'],
     },
     {

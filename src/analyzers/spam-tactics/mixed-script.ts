@@ -1,0 +1,17 @@
+/**
+ * Words that mix Latin with Cyrillic or Greek letters ("Pаypal" with a Cyrillic а,
+ * "Ceминaры" with Latin C, e and a). No language writes them: they are look-alike letters
+ * swapped in so that word filters, and readers, see a familiar word that is not the one
+ * the filter knows. Transliterated brand names stay within one alphabet per word.
+ */
+
+const MIXED_SCRIPT_WORD = /(?=[\p{L}\p{M}]*\p{Script=Latin})(?=[\p{L}\p{M}]*[\p{Script=Greek}\p{Script=Cyrillic}])[\p{L}\p{M}]{2,}/gu;
+
+export function mixedScriptWords(text: string, max = 20): string[] {
+  const found: string[] = [];
+  for (const m of text.slice(0, 50_000).matchAll(MIXED_SCRIPT_WORD)) {
+    found.push(m[0]);
+    if (found.length >= max) break;
+  }
+  return found;
+}
