@@ -46,9 +46,9 @@ export const SPAM_OFFER_RULES: IntentRule[] = [
       // The shop, not the drug: "buy Cialis online", a price list of lifestyle drugs, an
       // "FDA approved online store", anonymous shipping. Clinicians order drugs too, so
       // "order" counts only with the shop's own words ("online", "from us").
-      pattern: String.raw`(?<!\b(?:whether to|not|never|don't|do not|why|if you) )\b(?:buy|purchase)\s(?:generic |brand )?(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\b(?: soft ?tabs| professional| super)? (?:online|now|here|today|with us|from us|at our)\b|\border (?:generic |brand )?(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\b(?: soft ?tabs)? (?:online|with us|from us|at our)\b|\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\s?: buy\b|(?:\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)(?:\s?(?:soft ?tabs|professional|super|\d+ ?mg))?\s?(?:[-–:]\s?|as low as |only |from |just )?\$ ?\d[\d.,]*[\s\S]{0,80}?){2}|\bfda[- ]approved (?:online )?(?:store|shop|pharmacy|drugstore)\b|\banonym(?:ous|ouse|ously) (?:shipping|delivery|packaging)\b|\bdiscreet(?: \w+)? (?:shipping|packaging)\b|\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\b[^.?]{0,3}(?:[.?!]\s?)?(?:visit|see) (?:our |the )?(?:online )?(?:store|shop|pharmacy)(?: online)?\b`,
-      positives: ['Buy Cialis online', 'Buy Viagra Now at our online shop!', 'Viagra: buy with us and you will save your money!', 'ViagraAs low as $69.95 CialisAs low as $99.95 ValiumAs low as $85.45', 'Viagra 100mg Only $2.00 per pill Tramadol 50 mg Only $0.99', 'We are FDA approved online store', 'Fast Worldwide delivery. Anonymouse shipping. Low prices', 'improved their sex lives with VIAGRA!VISIT STORE ONLINE!'],
-      negatives: ['Please order tramadol 50 mg for bed 4 today.', 'Patients asked whether to buy Viagra online: tell them about counterfeit risks.', 'Generic sildenafil (Viagra) now costs the pharmacy $0.30 a tablet.', 'Discreet: the clinic keeps your records confidential.', 'Buy lunch for the team at our cafeteria.'],
+      pattern: String.raw`(?<!\b(?:whether to|not|never|don't|do not|why|if you) )\b(?:buy|purchase)\s(?:generic |brand )?(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\b(?: soft ?tabs| professional| super)? (?:online|now|here|today|with us|from us|at our)\b|\border (?:generic |brand )?(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\b(?: soft ?tabs)? (?:online|with us|from us|at our)\b|\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\s?: buy\b|(?:\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)(?:\s?(?:soft ?tabs|professional|super|\d+ ?mg))?\s?(?:[-–:]\s?|as low as |only |from |just )?\$ ?\d[\d.,]*[\s\S]{0,80}?){2}|\bfda[- ]approved (?:online )?(?:store|shop|pharmacy|drugstore)\b|\banonym(?:ous|ouse|ously) (?:shipping|delivery|packaging)\b|\bdiscreet(?: \w+)? (?:shipping|packaging)\b|\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\b[^.?]{0,3}(?:[.?!]\s?)?(?:visit|see) (?:our |the )?(?:online )?(?:store|shop|pharmacy)(?: online)?\b|\b(?:viagra|cialis|levitra|valium|xanax|phentermine|tramadol|ambien|soma|vicodin|propecia|meridia)\b[\s\S]{0,400}?\b(?:visit|see|check out) our (?:site|website|store|shop) ?!`,
+      positives: ['Buy Cialis online', 'Buy Viagra Now at our online shop!', 'Viagra: buy with us and you will save your money!', 'ViagraAs low as $69.95 CialisAs low as $99.95 ValiumAs low as $85.45', 'Viagra 100mg Only $2.00 per pill Tramadol 50 mg Only $0.99', 'We are FDA approved online store', 'Fast Worldwide delivery. Anonymouse shipping. Low prices', 'improved their sex lives with VIAGRA!VISIT STORE ONLINE!', 'Viagra improves erections for most men. We provide you 100% results after using our products.See our site!'],
+      negatives: ['Please order tramadol 50 mg for bed 4 today.', 'Patients asked whether to buy Viagra online: tell them about counterfeit risks.', 'Generic sildenafil (Viagra) now costs the pharmacy $0.30 a tablet.', 'Discreet: the clinic keeps your records confidential.', 'Buy lunch for the team at our cafeteria.', 'Sildenafil (Viagra) is covered by the plan; for details see our site.'],
     },
     {
       name: 'drugs-online',
@@ -85,11 +85,20 @@ export const SPAM_OFFER_RULES: IntentRule[] = [
       negatives: ['The staff raffle for the children’s ward is on Friday.', 'The state lottery funds part of the research grant.'],
     },
     {
+      name: 'as-seen-on-network',
+      strength: 'strong',
+      anchors: ['see', 'seen', 'shown', 'featured', 'told'],
+      // The miracle-product pitch borrows a network's name; newsrooms and hospitals say "appeared on".
+      pattern: String.raw`\bas (?:(?:was |were |could be |you could |you might have )?(?:seen|shown|featured|told|see)) (?:on|by) (?:oprah|cnn|abc|cbs|nbc|fox|bbc|msnbc|dr\.? oz)\b`,
+      positives: ['now readily available – As shown on Oprah.', 'As you could see on CNN.', 'As were told on ABC', 'As could be seen on BBC'],
+      negatives: ['Dr. Patel appeared on CNN to discuss the measles outbreak.', 'As seen on TV, the new MRI suite is open.'],
+    },
+    {
       name: 'weight-loss-product',
       strength: 'weak',
       anchors: ['see', 'shown', 'featured', 'told', 'fat', 'weight', 'diet', 'slimming'],
-      pattern: String.raw`\bas (?:seen|shown|featured|were seen|were told|you could see) on (?:oprah|cnn|abc|cbs|nbc|fox|tv|television)\b|\b(?:fat|weight)[- ]loss (?:pills?|patch(?:es)?|formula|miracle)\b|\b(?:diet|slimming) pills?\b`,
-      positives: ['now readily available – As shown on Oprah.', 'As you could see on CNN.', 'The miracle weight-loss pill everyone talks about'],
+      pattern: String.raw`\bas (?:seen|shown|featured|were seen|were told|you could see) on (?:tv|television)\b|\b(?:fat|weight)[- ]loss (?:pills?|patch(?:es)?|formula|miracle)\b|\b(?:diet|slimming) pills?\b`,
+      positives: ['As seen on TV!', 'The miracle weight-loss pill everyone talks about'],
       negatives: ['Our bariatric team was featured in the local paper.', 'Ask your doctor before starting any weight loss medication.'],
     },
     {
