@@ -26,6 +26,11 @@ describe('policy', () => {
 
   it('holds sensitive-data requests from unverified senders for verification', () => {
     assert.equal(decide([sig('PHI_SOLICITATION', 5)], policy).action, 'hold');
+    // A stranger asking for patient data is held whatever the rest of the score says.
+    const stranger = decide([sig('PHI_SOLICITATION', 3.5), sig('PHI_REQUEST_FROM_STRANGER', 0.5), sig('CLASSIFIER_HAM', -1.5)], policy);
+    assert.equal(stranger.action, 'hold');
+    assert.deepEqual(stranger.rules, ['sensitive-data request from a sender nobody here knows: verify before anyone answers']);
+    assert.equal(decide([sig('PHI_SOLICITATION', 3.5), sig('PHI_REQUEST_FROM_STRANGER', 0.5), sig('SENDER_VERIFIED', -1)], policy).action, 'deliver');
     assert.equal(decide([sig('PHI_SOLICITATION', 7), sig('SENDER_VERIFIED', -1)], policy).action, 'tag');
     assert.ok(isCaught('hold') && isCaught('quarantine') && isCaught('reject'));
     assert.ok(!isCaught('tag') && !isCaught('deliver'));

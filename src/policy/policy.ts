@@ -108,6 +108,17 @@ export const DEFAULT_RULES: PolicyRule[] = [
     mode: 'atLeast',
   },
   {
+    // The MedStealer protocol: a stranger asking for patient data is verified by phone
+    // first, however plausible the wording; the classifier's opinion of it does not matter.
+    name: 'sensitive-data request from a sender nobody here knows: verify before anyone answers',
+    all: ['PHI_REQUEST_FROM_STRANGER'],
+    any: [],
+    anyAtLeast: 1,
+    none: ['DMARC_PASS_ALIGNED_PARTNER', 'SENDER_VERIFIED'],
+    action: 'hold',
+    mode: 'atLeast',
+  },
+  {
     name: 'sensitive-data request from an unverified sender: verify before anyone answers',
     all: ['PHI_SOLICITATION'],
     any: [],
