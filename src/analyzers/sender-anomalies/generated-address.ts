@@ -35,17 +35,18 @@ export function generatedLocalPart(local: string, freemail: boolean): GeneratedK
 // Letter groups that sound as one consonant; collapsed so "Deutschmann" or "Hirschfeld" reads as pronounceable.
 const DIGRAPHS = /sch|ch|sh|th|ph|ck|gh|qu/g;
 const CONSONANT_RUN = /[^aeiouy]+/g;
+// Initials before a name ("jfkwilliams") and names run together ("johnmcdonald") make runs of up to five.
+const MAX_CONSONANT_RUN = 5;
 
 function randomLetters(local: string): boolean {
   if (!/^[a-z]{8,}$/.test(local)) return false;
   const spoken = local.replace(DIGRAPHS, 'C');
+  let consonants = 0;
   for (const m of spoken.matchAll(CONSONANT_RUN)) {
-    // Initials before a name ("jfkwilliams") and names run together ("johnmcdonald") make up to five.
-    const limit = 6;
-    if (m[0].length >= limit) return true;
+    if (m[0].length > MAX_CONSONANT_RUN) return true;
+    consonants += m[0].length;
   }
-  const vowels = spoken.length - [...spoken.matchAll(CONSONANT_RUN)].reduce((n, m) => n + m[0].length, 0);
-  return vowels / spoken.length < 0.15;
+  return (spoken.length - consonants) / spoken.length < 0.15;
 }
 
 /** The From local part as written: the parsed address is lower-cased, and case is the evidence here. */

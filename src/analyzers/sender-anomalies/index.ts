@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAnalyzer, quote, type AnalyzerContext } from '../analyzer.ts';
 import type { Mailbox, ParsedMessage } from '../../parse/message.ts';
 import { domainLabel, hasIcannSuffix, hostWithin, isFreemail, registrableDomain } from '../../text/domains.ts';
+import { mixedScriptWords } from '../../text/mixed-script.ts';
 import { fakeReplyPrefix } from './fake-reply.ts';
 import { generatedLocalPart, writtenLocalPart } from './generated-address.ts';
 import { compileOrgWordRule, ORG_WORD_RULES } from './org-words.ts';
@@ -331,9 +332,6 @@ function checkOrgNameExternal(from: Mailbox, ctx: AnalyzerContext, minLabel: num
   }
 }
 
-// A word that mixes Latin with Greek or Cyrillic letters ("Dassault Αviatiοn") exists only
-// to look like something it is not; whole words in one script are ordinary names.
-const MIXED_SCRIPT_WORD = /(?=[\p{L}\p{M}]*\p{Script=Latin})(?=[\p{L}\p{M}]*[\p{Script=Greek}\p{Script=Cyrillic}])[\p{L}\p{M}]{2,}/u;
 // Mathematical alphanumerics (𝗗𝗲𝘂𝘁𝘀𝗰𝗵𝗲) and enclosed/fullwidth letters render as bold
 // or boxed text and defeat plain-text matching of brand names.
 const STYLED_LETTERS = /[\u{1d400}-\u{1d7ff}\u{1f130}-\u{1f189}\u{24b6}-\u{24e9}\uff21-\uff5a]/u;
@@ -347,9 +345,10 @@ function checkEncodedTricks(from: Mailbox, emit: EmitFn) {
     emit('DISPLAY_NAME_ENCODED_TRICKS', `display name ${JSON.stringify(name)} contains invisible or text-direction control characters`);
     return;
   }
-  const mixed = MIXED_SCRIPT_WORD.exec(name);
+  // A word mixing Latin with Greek or Cyrillic letters ("Dassault Αviatiοn") exists only to look like something it is not.
+  const [mixed] = mixedScriptWords(name, 1);
   if (mixed) {
-    emit('DISPLAY_NAME_ENCODED_TRICKS', `display name ${quote(name)} mixes alphabets inside the word "${mixed[0]}"`);
+    emit('DISPLAY_NAME_ENCODED_TRICKS', `display name ${quote(name)} mixes alphabets inside the word "${mixed}"`);
     return;
   }
   if (STYLED_LETTERS.test(name)) {

@@ -3,7 +3,7 @@ import { defineAnalyzer, quote } from '../analyzer.ts';
 import { compileHostList, FREE_HOSTING } from '../links/lists.ts';
 import { registrableDomain } from '../../text/domains.ts';
 import { findDisguisedTerms } from './obfuscation.ts';
-import { mixedScriptWords } from './mixed-script.ts';
+import { mixedScriptWords } from '../../text/mixed-script.ts';
 import { findWordSalad } from './word-salad.ts';
 
 /**

@@ -2,7 +2,8 @@
  * Words that mix Latin with Cyrillic or Greek letters ("Pаypal" with a Cyrillic а,
  * "Ceминaры" with Latin C, e and a). No language writes them: they are look-alike letters
  * swapped in so that word filters, and readers, see a familiar word that is not the one
- * the filter knows. Transliterated brand names stay within one alphabet per word.
+ * the filter knows. Transliterated brand names stay within one alphabet per word. Used for
+ * display names (sender-anomalies) and for subject and text (spam-tactics).
  */
 
 const MIXED_SCRIPT_WORD = /(?=[\p{L}\p{M}]*\p{Script=Latin})(?=[\p{L}\p{M}]*[\p{Script=Greek}\p{Script=Cyrillic}])[\p{L}\p{M}]{2,}/gu;
